@@ -1,0 +1,82 @@
+# SocialOps: `make run` starts the product, `make test` runs every test.
+# Needs only Python 3.11 and Node 20; everything else is installed here.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+SOCIALOPS := $(BIN)/socialops
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON := $(PYTHON)
+
+.PHONY: run test install install-dev setup lint typecheck unit unit-pg browser-deps messages clean
+
+run: install setup
+	$(SOCIALOPS) demo
+	$(SOCIALOPS) serve
+
+test: install-dev browser-deps
+	$(MAKE) --no-print-directory setup STATICFILES_BACKEND=django.contrib.staticfiles.storage.StaticFilesStorage
+	$(MAKE) --no-print-directory lint typecheck
+	$(MAKE) --no-print-directory unit
+	$(MAKE) --no-print-directory unit-pg
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+install: $(UV) node_modules/.installed
+	$(UV) sync --frozen --no-dev --inexact
+
+install-dev: $(UV) node_modules/.installed
+	$(UV) sync --frozen
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+setup:
+	$(SOCIALOPS) init
+	$(SOCIALOPS) compilemessages
+	$(SOCIALOPS) migrate
+	$(SOCIALOPS) collectstatic
+
+# Chromium and CJK fonts for the browser tests come from Debian when missing.
+browser-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then \
+		echo "installing Debian chromium and fonts-noto-cjk for browser tests"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk; \
+	fi
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck:
+	$(BIN)/mypy socialops
+
+unit:
+	$(BIN)/pytest
+
+# The whole suite again on PostgreSQL; required in CI, skipped with a notice where none runs.
+unit-pg:
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(TEST_DATABASE_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+		echo "== PostgreSQL pass ($(TEST_DATABASE_URL))"; \
+		DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -m "not browser"; \
+	elif [ -n "$$CI" ]; then \
+		echo "PostgreSQL at $(TEST_DATABASE_URL) is required in CI and does not answer"; exit 1; \
+	else \
+		echo "== PostgreSQL pass SKIPPED: nothing answers at $(TEST_DATABASE_URL) (set TEST_DATABASE_URL)"; \
+	fi
+
+messages:
+	cd socialops && ../$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete --no-location --settings=socialops.settings --pythonpath=..
+
+clean:
+	rm -rf $(VENV) $(TOOLS) node_modules var/static

@@ -1,0 +1,192 @@
+"""API routes for the caller, its workspace, members, invitations, tokens and roles."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from ninja import Router
+from ninja.pagination import CursorPagination, paginate
+
+from socialops.accounts import actions, queries
+from socialops.accounts.auth import access_of
+from socialops.accounts.models import ApiToken, Invitation, Membership
+from socialops.accounts.roles import ROLE_DESCRIPTIONS, Perm, Role, permissions_of
+from socialops.accounts.schemas import (
+    InvitationCreatedOut,
+    InvitationIn,
+    InvitationOut,
+    MemberOut,
+    MemberPatchIn,
+    MeOut,
+    MyWorkspaceOut,
+    RoleOut,
+    TokenCreatedOut,
+    TokenIn,
+    TokenOut,
+    WorkspaceCreateIn,
+    WorkspaceOut,
+    WorkspacePatchIn,
+)
+from socialops.core.schemas import errors
+
+router = Router(tags=["workspace"])
+
+
+@router.get("/me", response={200: MeOut, **errors()})
+def me(request: HttpRequest) -> dict[str, object]:
+    access = access_of(request)
+    return {
+        "user": access.user,
+        "workspace": access.workspace,
+        "role": access.role,
+        "permissions": access.permissions,
+    }
+
+
+@router.get("/roles", response={200: list[RoleOut], **errors()})
+def roles(request: HttpRequest) -> list[dict[str, object]]:
+    return [
+        {
+            "role": role.value,
+            "label": str(role.label),
+            "description": str(ROLE_DESCRIPTIONS[role]),
+            "permissions": permissions_of(role),
+        }
+        for role in Role
+    ]
+
+
+@router.get("/workspace", response={200: WorkspaceOut, **errors()})
+def workspace(request: HttpRequest) -> object:
+    return access_of(request).workspace
+
+
+@router.patch("/workspace", response={200: WorkspaceOut, **errors(403)})
+def update_workspace(request: HttpRequest, payload: WorkspacePatchIn) -> object:
+    return actions.update_workspace(
+        access=access_of(request), name=payload.name, time_zone=payload.time_zone, request=request
+    )
+
+
+@router.get("/workspaces", response={200: list[MyWorkspaceOut], **errors()})
+@paginate(CursorPagination, ordering=("id",))
+def my_workspaces(request: HttpRequest) -> QuerySet[Membership]:
+    return queries.user_memberships(access_of(request).user).order_by("id")
+
+
+@router.post("/workspaces", response={201: WorkspaceOut, **errors()})
+def create_workspace(request: HttpRequest, payload: WorkspaceCreateIn) -> tuple[int, object]:
+    return 201, actions.create_workspace(
+        actor=access_of(request).user,
+        name=payload.name,
+        slug=payload.slug,
+        time_zone=payload.time_zone,
+        request=request,
+    )
+
+
+@router.get("/members", response={200: list[MemberOut], **errors()}, tags=["members"])
+@paginate(CursorPagination, ordering=("id",))
+def members(request: HttpRequest) -> QuerySet[Membership]:
+    access = access_of(request)
+    access.require(Perm.MEMBERS_VIEW, request)
+    return queries.workspace_members(access.workspace)
+
+
+@router.patch(
+    "/members/{member_id}", response={200: MemberOut, **errors(403, 404)}, tags=["members"]
+)
+def change_member(request: HttpRequest, member_id: int, payload: MemberPatchIn) -> object:
+    access = access_of(request)
+    access.require(Perm.MEMBERS_MANAGE, request)
+    membership = queries.member(access.workspace, member_id)
+    return actions.change_member_role(
+        access=access, membership=membership, role=payload.role, request=request
+    )
+
+
+@router.delete("/members/{member_id}", response={204: None, **errors(403, 404)}, tags=["members"])
+def remove_member(request: HttpRequest, member_id: int) -> tuple[int, None]:
+    access = access_of(request)
+    membership = queries.member(access.workspace, member_id)
+    actions.remove_member(access=access, membership=membership, request=request)
+    return 204, None
+
+
+def _invitation_out(invitation: Invitation) -> dict[str, object]:
+    return {
+        "id": invitation.pk,
+        "email": invitation.email,
+        "role": invitation.role,
+        "status": invitation.status,
+        "created_at": invitation.created_at,
+        "expires_at": invitation.expires_at,
+        "invited_by_id": invitation.invited_by_id,
+    }
+
+
+@router.get("/invitations", response={200: list[InvitationOut], **errors(403)}, tags=["members"])
+@paginate(CursorPagination, ordering=("-id",))
+def invitations(request: HttpRequest) -> QuerySet[Invitation]:
+    access = access_of(request)
+    access.require(Perm.MEMBERS_MANAGE, request)
+    return queries.workspace_invitations(access.workspace)
+
+
+@router.post("/invitations", response={201: InvitationCreatedOut, **errors(403)}, tags=["members"])
+def invite(request: HttpRequest, payload: InvitationIn) -> tuple[int, dict[str, object]]:
+    access = access_of(request)
+    try:
+        validate_email(payload.email)
+    except ValidationError as exc:
+        raise ValidationError({"email": exc.messages}) from exc
+    invitation, raw = actions.invite_member(
+        access=access, email=payload.email, role=payload.role, request=request
+    )
+    url = settings.SITE_URL + reverse("accept_invitation", args=[raw])
+    return 201, {**_invitation_out(invitation), "url": url}
+
+
+@router.delete(
+    "/invitations/{invitation_id}",
+    response={200: InvitationOut, **errors(403, 404)},
+    tags=["members"],
+)
+def revoke_invitation(request: HttpRequest, invitation_id: int) -> dict[str, object]:
+    access = access_of(request)
+    access.require(Perm.MEMBERS_MANAGE, request)
+    invitation = actions.revoke_invitation(
+        access=access,
+        invitation=queries.invitation(access.workspace, invitation_id),
+        request=request,
+    )
+    return _invitation_out(invitation)
+
+
+@router.get("/tokens", response={200: list[TokenOut], **errors()}, tags=["tokens"])
+@paginate(CursorPagination, ordering=("-id",))
+def tokens(request: HttpRequest) -> QuerySet[ApiToken]:
+    return queries.user_tokens(access_of(request))
+
+
+@router.post("/tokens", response={201: TokenCreatedOut, **errors(403)}, tags=["tokens"])
+def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, object]]:
+    token, raw = actions.create_api_token(
+        access=access_of(request),
+        name=payload.name,
+        expires_in_days=payload.expires_in_days,
+        request=request,
+    )
+    return 201, {**TokenOut.from_orm(token).dict(), "token": raw}
+
+
+@router.delete("/tokens/{token_id}", response={200: TokenOut, **errors(404)}, tags=["tokens"])
+def revoke_token(request: HttpRequest, token_id: int) -> object:
+    access = access_of(request)
+    return actions.revoke_api_token(
+        access=access, token=queries.user_token(access, token_id), request=request
+    )

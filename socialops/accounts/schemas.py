@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Field, Schema
+
+
+class WorkspaceOut(Schema):
+    id: int
+    name: str
+    slug: str
+    time_zone: str
+    created_at: datetime
+
+
+class WorkspaceCreateIn(Schema):
+    name: str = Field(min_length=1, max_length=100)
+    slug: str = Field("", max_length=50, pattern=r"^[a-z0-9-]*$")
+    time_zone: str = Field("", max_length=64)
+
+
+class WorkspacePatchIn(Schema):
+    name: str | None = Field(None, min_length=1, max_length=100)
+    time_zone: str | None = Field(None, min_length=1, max_length=64)
+
+
+class UserOut(Schema):
+    id: int
+    email: str
+    name: str
+    language: str
+
+
+class MeOut(Schema):
+    user: UserOut
+    workspace: WorkspaceOut
+    role: str
+    permissions: list[str]
+
+
+class MyWorkspaceOut(Schema):
+    workspace: WorkspaceOut
+    role: str
+
+
+class MemberOut(Schema):
+    id: int
+    user_id: int
+    email: str = Field(alias="user.email")
+    name: str = Field(alias="user.name")
+    role: str
+    created_at: datetime
+
+
+class MemberPatchIn(Schema):
+    role: str = Field(min_length=1, max_length=16)
+
+
+class InvitationOut(Schema):
+    id: int
+    email: str
+    role: str
+    status: str
+    created_at: datetime
+    expires_at: datetime
+    invited_by_id: int | None
+
+
+class InvitationIn(Schema):
+    email: str = Field(min_length=3, max_length=254)
+    role: str = Field(min_length=1, max_length=16)
+
+
+class InvitationCreatedOut(InvitationOut):
+    url: str
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+    is_active: bool
+
+
+class TokenIn(Schema):
+    name: str = Field(min_length=1, max_length=100)
+    expires_in_days: int | None = Field(None, ge=1, le=3650)
+
+
+class TokenCreatedOut(TokenOut):
+    token: str
+
+
+class RoleOut(Schema):
+    role: str
+    label: str
+    description: str
+    permissions: list[str]

@@ -1,0 +1,96 @@
+"""The JSON API under /api/v1/: one NinjaAPI, routers from each app, one error shape."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from socialops.accounts.api import router as accounts_router
+from socialops.accounts.auth import TokenAuth
+from socialops.core.api import router as core_router
+from socialops.core.errors import STATUS_CODES, ApiError, error_response
+
+log = logging.getLogger(__name__)
+
+api = NinjaAPI(
+    title="SocialOps API",
+    version="1",
+    description=(
+        "Every capability of the SocialOps UI. Authenticate with a personal API token "
+        "(Settings → API tokens) as `Authorization: Bearer <token>`; the token decides the "
+        'workspace. Errors share one shape: `{"error": {"code", "message", "fields"}}`. '
+        "Lists are cursor-paginated (`cursor`, `page_size`). POST honours `Idempotency-Key`."
+    ),
+    auth=TokenAuth(),
+    urls_namespace="api",
+    docs_url="/docs",
+)
+api.add_router("", accounts_router)
+api.add_router("", core_router)
+
+
+def _fields_from_ninja(errors: list[dict[str, object]]) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for error in errors:
+        loc = [str(part) for part in error.get("loc", []) or []]  # type: ignore[union-attr]
+        # loc looks like ["body", "payload", "name"] or ["query", "limit"]
+        parts = loc[2:] if len(loc) > 2 and loc[0] == "body" else loc[1:] or loc
+        fields.setdefault(".".join(parts) or "body", str(error.get("msg", "invalid")))
+    return fields
+
+
+@api.exception_handler(NinjaValidationError)
+def _validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    fields = _fields_from_ninja(exc.errors)
+    log.info("api validation error on %s: %s", request.path, fields)
+    return error_response(422, "invalid", "Some fields are invalid.", fields)
+
+
+@api.exception_handler(DjangoValidationError)
+def _django_validation(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    if hasattr(exc, "error_dict"):
+        fields = {key: " ".join(str(m) for m in msgs) for key, msgs in exc.message_dict.items()}
+    else:
+        fields = {"__all__": " ".join(exc.messages)}
+    return error_response(422, "invalid", "Some fields are invalid.", fields)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = error_response(
+        401, "not_authenticated", "A valid, unrevoked API token is required (Bearer)."
+    )
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return error_response(403, "forbidden", str(exc) or "You may not do this.")
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(404, "not_found", str(exc) or "Not found.")
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return error_response(413, "body_too_large", "Request body too large.")
+
+
+@api.exception_handler(ApiError)
+def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+    return error_response(exc.status, exc.code, exc.message, exc.fields)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    status = exc.status_code
+    return error_response(status, STATUS_CODES.get(status, "error"), str(exc))

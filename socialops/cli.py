@@ -1,0 +1,211 @@
+"""The `socialops` command: set-up, serving, the worker and administration."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socialops.settings")
+    import django
+
+    django.setup()
+
+
+def _call(name: str, *args: Any, **options: Any) -> None:
+    _django()
+    from django.core.management import call_command
+
+    call_command(name, *args, **options)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """SocialOps: run a company's official social media accounts from one place."""
+
+
+@main.command()
+def init() -> None:
+    """Generate SECRET_KEY and the credential key into var/ unless they exist or are set."""
+    from socialops.core import secrets
+    from socialops.core.env import env_str
+
+    var_dir = Path(env_str("SOCIALOPS_VAR_DIR", str(BASE_DIR / "var")))
+    secrets.secret_key(env_value=env_str("SECRET_KEY"), var_dir=var_dir, debug=False, generate=True)
+    secrets.credential_keys(
+        env_value=env_str("CREDENTIALS_KEYS"), var_dir=var_dir, debug=False, generate=True
+    )
+    click.echo(f"secrets ready in {var_dir} (environment variables take precedence)")
+
+
+@main.command()
+@click.option("--check", is_flag=True, help="Exit non-zero if a migration is missing.")
+def migrate(check: bool) -> None:
+    """Create or upgrade the database schema."""
+    if check:
+        _call("makemigrations", check=True, dry_run=True)
+    _call("migrate", interactive=False)
+
+
+@main.command()
+def compilemessages() -> None:
+    """Compile the translation catalogues (.po → .mo) with Babel; no gettext needed."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po_path in sorted((BASE_DIR / "socialops" / "locale").glob("*/LC_MESSAGES/*.po")):
+        with po_path.open("rb") as handle:
+            catalog = read_po(handle)
+        with po_path.with_suffix(".mo").open("wb") as handle:
+            write_mo(handle, catalog)
+        click.echo(f"compiled {po_path.relative_to(BASE_DIR)}")
+
+
+@main.command()
+def collectstatic() -> None:
+    """Gather static files, front-end packages from node_modules included, into var/static."""
+    _call("collectstatic", interactive=False, verbosity=0)
+    click.echo("static files collected")
+
+
+@main.command()
+@click.option("--email", required=True, help="Sign-in email.")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Password (prompted when omitted).",
+)
+@click.option("--name", default="", help="Display name.")
+@click.option(
+    "--workspace",
+    "workspace_slug",
+    default="",
+    help="Add the user to this workspace (by short name).",
+)
+@click.option(
+    "--role",
+    default="editor",
+    show_default=True,
+    type=click.Choice(["owner", "manager", "editor", "agent", "analyst"]),
+    help="Role in --workspace.",
+)
+def createuser(email: str, password: str, name: str, workspace_slug: str, role: str) -> None:
+    """Create a user, optionally as a member of a workspace."""
+    _django()
+    from django.core.exceptions import ValidationError
+
+    from socialops.accounts.cli import create_user_with_membership
+
+    try:
+        create_user_with_membership(
+            email=email, password=password, name=name, workspace_slug=workspace_slug, role=role
+        )
+    except ValidationError as exc:
+        raise click.ClickException(" ".join(exc.messages)) from exc
+    click.echo(
+        f"user {email} created" + (f" as {role} of {workspace_slug}" if workspace_slug else "")
+    )
+
+
+@main.command()
+def demo() -> None:
+    """Load the demo workspace (示例品牌 / Demo Brand) and print its owner's login."""
+    _django()
+    from socialops.accounts.demo import load_demo
+
+    for line in load_demo():
+        click.echo(line)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option(
+    "--workers", default=2, show_default=True, type=int, help="gunicorn worker processes."
+)
+@click.option(
+    "--with-worker/--no-worker",
+    default=True,
+    show_default=True,
+    help="Also run the background worker in a child process.",
+)
+def serve(host: str, port: int, workers: int, with_worker: bool) -> None:
+    """Serve the product with gunicorn (and, by default, the background worker)."""
+    children: list[subprocess.Popen[bytes]] = []
+    if with_worker:
+        worker_cmd = [sys.executable, "-m", "socialops.cli", "worker"]
+        children.append(subprocess.Popen(worker_cmd))  # noqa: S603 - our own interpreter
+    gunicorn = subprocess.Popen(  # noqa: S603 - our own interpreter and fixed arguments
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "socialops.wsgi:application",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            "4",
+            "--access-logfile",
+            "-",
+            "--graceful-timeout",
+            "10",
+        ]
+    )
+    children.append(gunicorn)
+    click.echo(f"SocialOps is serving at http://{host}:{port}/")
+
+    def stop(signum: int, _frame: object) -> None:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        while all(child.poll() is None for child in children):
+            try:
+                gunicorn.wait(timeout=1)
+            except subprocess.TimeoutExpired:
+                continue
+    finally:
+        stop(signal.SIGTERM, None)
+        for child in children:
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()
+    sys.exit(gunicorn.returncode or 0)
+
+
+@main.command()
+@click.option("--threads", default=2, show_default=True, type=int)
+def worker(threads: int) -> None:
+    """Run the Huey background worker (periodic tasks, publishing, ingestion)."""
+    _call("run_huey", workers=threads, worker_type="thread")
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def manage(args: tuple[str, ...]) -> None:
+    """Run any Django management command, e.g. `socialops manage check --deploy`."""
+    _django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["socialops manage", *args])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django.urls import include, path
+
+from socialops.api import api
+from socialops.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("", include("socialops.accounts.urls")),
+    path("", include("socialops.core.urls")),
+]
+
+handler400 = "socialops.core.views.bad_request"
+handler403 = "socialops.core.views.forbidden"
+handler404 = "socialops.core.views.not_found"
