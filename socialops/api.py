@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
 
 from socialops.accounts.api import router as accounts_router
 from socialops.accounts.auth import TokenAuth
@@ -17,6 +18,14 @@ from socialops.core.api import router as core_router
 from socialops.core.errors import STATUS_CODES, ApiError, error_response
 
 log = logging.getLogger(__name__)
+
+
+class Utf8JSONRenderer(JSONRenderer):
+    """Chinese stays readable in responses instead of \\uXXXX escapes."""
+
+    media_type = "application/json; charset=utf-8"
+    json_dumps_params = {"ensure_ascii": False}
+
 
 api = NinjaAPI(
     title="SocialOps API",
@@ -30,6 +39,7 @@ api = NinjaAPI(
     auth=TokenAuth(),
     urls_namespace="api",
     docs_url="/docs",
+    renderer=Utf8JSONRenderer(),
 )
 api.add_router("", accounts_router)
 api.add_router("", core_router)
@@ -38,7 +48,8 @@ api.add_router("", core_router)
 def _fields_from_ninja(errors: list[dict[str, object]]) -> dict[str, str]:
     fields: dict[str, str] = {}
     for error in errors:
-        loc = [str(part) for part in error.get("loc", []) or []]  # type: ignore[union-attr]
+        raw_loc = error.get("loc") or []
+        loc = [str(part) for part in raw_loc] if isinstance(raw_loc, list | tuple) else []
         # loc looks like ["body", "payload", "name"] or ["query", "limit"]
         parts = loc[2:] if len(loc) > 2 and loc[0] == "body" else loc[1:] or loc
         fields.setdefault(".".join(parts) or "body", str(error.get("msg", "invalid")))
@@ -93,4 +104,9 @@ def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     status = exc.status_code
-    return error_response(status, STATUS_CODES.get(status, "error"), str(exc))
+    message = str(exc)
+    if status == 400 and "parse" in message.lower():
+        return error_response(
+            400, "malformed_body", "The request body is not valid JSON.", {"body": "not valid JSON"}
+        )
+    return error_response(status, STATUS_CODES.get(status, "error"), message)

@@ -197,7 +197,7 @@ def accept_invitation(
         raise ValidationError(
             {
                 "invitation": _("This invitation is no longer valid (%(status)s).")
-                % {"status": invitation.get_status_display()}
+                % {"status": Invitation.Status(invitation.status).label}
             }
         )
     membership, created = Membership.objects.get_or_create(

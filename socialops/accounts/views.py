@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -35,7 +36,7 @@ from socialops.accounts.roles import ROLE_DESCRIPTIONS, ROLE_PERMISSIONS, Perm, 
 from socialops.core import audit
 
 
-def _apply_errors(form: forms.Form, exc: ValidationError) -> None:
+def _apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     """Put an action's ValidationError on the form, by field where the form has that field."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
@@ -44,7 +45,7 @@ def _apply_errors(form: forms.Form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-class LoginForm(auth_views.AuthenticationForm):
+class LoginForm(AuthenticationForm):
     username = forms.EmailField(
         label=gettext_lazy("Email"),
         max_length=254,
@@ -56,11 +57,6 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     form_class = LoginForm
     redirect_authenticated_user = True
-
-
-@require_POST
-def logout_view(request: HttpRequest) -> HttpResponse:
-    return auth_views.LogoutView.as_view()(request)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -174,7 +170,7 @@ def create_workspace(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             workspace = actions.create_workspace(
-                actor=request.user,
+                actor=request.user,  # type: ignore[arg-type]
                 name=form.cleaned_data["name"],  # type: ignore[arg-type]
                 time_zone=form.cleaned_data["time_zone"],
                 request=request,

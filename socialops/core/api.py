@@ -1,6 +1,8 @@
-"""API routes for the audit log."""
+"""API routes for the audit log.
 
-from __future__ import annotations
+No `from __future__ import annotations` here: ninja's @paginate re-reads the handler's
+annotations from its own module, so they must be real objects, not strings.
+"""
 
 from datetime import datetime
 

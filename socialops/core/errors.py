@@ -28,7 +28,9 @@ def error_body(code: str, message: str, fields: dict[str, str] | None = None) ->
 def error_response(
     status: int, code: str, message: str, fields: dict[str, str] | None = None
 ) -> JsonResponse:
-    return JsonResponse(error_body(code, message, fields), status=status)
+    return JsonResponse(
+        error_body(code, message, fields), status=status, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 def has_error_shape(response: HttpResponse) -> bool:
