@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.datastructures import MultiValueDict
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 
 from socialops.accounts.api import router as accounts_router
 from socialops.accounts.auth import TokenAuth
+from socialops.accounts.queries import AccessDenied
 from socialops.core.api import router as core_router
 from socialops.core.errors import STATUS_CODES, ApiError, error_response
 
@@ -25,6 +29,20 @@ class Utf8JSONRenderer(JSONRenderer):
 
     media_type = "application/json; charset=utf-8"
     json_dumps_params = {"ensure_ascii": False}
+
+
+class SingleValueParser(Parser):
+    """Query parameters are given once: `?cursor=a&cursor=b` is a 422, not a silent pick."""
+
+    def parse_querydict(
+        self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
+        repeated = [key for key in data if key not in list_fields and len(data.getlist(key)) > 1]
+        if repeated:
+            raise NinjaValidationError(
+                [{"loc": ("query", key), "msg": "must be given once"} for key in repeated]
+            )
+        return super().parse_querydict(data, list_fields, request)
 
 
 api = NinjaAPI(
@@ -40,6 +58,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     renderer=Utf8JSONRenderer(),
+    parser=SingleValueParser(),
 )
 api.add_router("", accounts_router)
 api.add_router("", core_router)
@@ -50,8 +69,9 @@ def _fields_from_ninja(errors: list[dict[str, object]]) -> dict[str, str]:
     for error in errors:
         raw_loc = error.get("loc") or []
         loc = [str(part) for part in raw_loc] if isinstance(raw_loc, list | tuple) else []
-        # loc looks like ["body", "payload", "name"] or ["query", "limit"]
-        parts = loc[2:] if len(loc) > 2 and loc[0] == "body" else loc[1:] or loc
+        # loc looks like ["body", "payload", "name"], ["body", "payload"] (the whole body)
+        # or ["query", "limit"]
+        parts = loc[2:] if loc[:1] == ["body"] else loc[1:] or loc
         fields.setdefault(".".join(parts) or "body", str(error.get("msg", "invalid")))
     return fields
 
@@ -83,6 +103,8 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    if isinstance(exc, AccessDenied):
+        exc.record(request)
     return error_response(403, "forbidden", str(exc) or "You may not do this.")
 
 

@@ -134,6 +134,12 @@ def error_of(response: Any) -> dict[str, Any]:
     return response.json()["error"]  # type: ignore[no-any-return]
 
 
+def logged_after(event: AuditEvent) -> dict[str, Any]:
+    """The `after` details of an audit event, which these tests expect to be there."""
+    assert isinstance(event.after, dict), event.after
+    return event.after
+
+
 def audit_count(action: str, **filters: Any) -> int:
     return AuditEvent.objects.filter(action=action, **filters).count()
 

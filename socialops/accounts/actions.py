@@ -132,8 +132,8 @@ def update_workspace(
 def _check_role_change(access: Access, role: str) -> None:
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role.")})
-    if role == Role.OWNER and not access.can(Perm.OWNERS_MANAGE):
-        raise ValidationError({"role": _("Only an owner can make someone an owner.")})
+    if role == Role.OWNER:
+        access.require(Perm.OWNERS_MANAGE)
 
 
 @transaction.atomic
@@ -217,6 +217,22 @@ def accept_invitation(
     return membership
 
 
+@transaction.atomic
+def sign_up_by_invitation(
+    *,
+    invitation: Invitation,
+    password: str,
+    name: str,
+    language: str,
+    request: HttpRequest | None = None,
+) -> Membership:
+    """Create the invited person's account and membership together, or neither."""
+    user = create_user(
+        email=invitation.email, password=password, name=name, language=language, request=request
+    )
+    return accept_invitation(invitation=invitation, user=user, request=request)
+
+
 def _owner_count(workspace: Workspace) -> int:
     return Membership.objects.filter(workspace=workspace, role=Role.OWNER).count()
 
@@ -232,8 +248,8 @@ def change_member_role(
         .get(pk=membership.pk, workspace=access.workspace)
     )
     _check_role_change(access, role)
-    if membership.role == Role.OWNER and not access.can(Perm.OWNERS_MANAGE):
-        raise ValidationError({"role": _("Only an owner can change an owner's role.")})
+    if membership.role == Role.OWNER:
+        access.require(Perm.OWNERS_MANAGE)
     if membership.role == Role.OWNER and role != Role.OWNER and _owner_count(access.workspace) == 1:
         raise ValidationError({"role": _("A workspace needs at least one owner.")})
     before = snapshot(membership, MEMBER_FIELDS)
@@ -263,12 +279,8 @@ def remove_member(
         .select_related("user")
         .get(pk=membership.pk, workspace=access.workspace)
     )
-    if (
-        membership.role == Role.OWNER
-        and membership.user_id != access.user.pk
-        and not access.can(Perm.OWNERS_MANAGE)
-    ):
-        raise ValidationError({"member": _("Only an owner can remove an owner.")})
+    if membership.role == Role.OWNER and membership.user_id != access.user.pk:
+        access.require(Perm.OWNERS_MANAGE)
     if membership.role == Role.OWNER and _owner_count(access.workspace) == 1:
         raise ValidationError({"member": _("A workspace needs at least one owner.")})
     before = snapshot(membership, MEMBER_FIELDS)

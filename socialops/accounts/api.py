@@ -8,8 +8,8 @@ from django.core.validators import validate_email
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Router
-from ninja.pagination import CursorPagination, paginate
+from ninja import Router, Status
+from ninja.pagination import paginate
 
 from socialops.accounts import actions, queries
 from socialops.accounts.auth import access_of
@@ -31,6 +31,7 @@ from socialops.accounts.schemas import (
     WorkspaceOut,
     WorkspacePatchIn,
 )
+from socialops.core.pagination import CursorPagination
 from socialops.core.schemas import errors
 
 router = Router(tags=["workspace"])
@@ -78,18 +79,19 @@ def my_workspaces(request: HttpRequest) -> QuerySet[Membership]:
     return queries.user_memberships(access_of(request).user).order_by("id")
 
 
-@router.post("/workspaces", response={201: WorkspaceOut, **errors()})
-def create_workspace(request: HttpRequest, payload: WorkspaceCreateIn) -> tuple[int, object]:
-    return 201, actions.create_workspace(
+@router.post("/workspaces", response={201: WorkspaceOut, **errors(409)})
+def create_workspace(request: HttpRequest, payload: WorkspaceCreateIn) -> Status[object]:
+    workspace = actions.create_workspace(
         actor=access_of(request).user,
         name=payload.name,
         slug=payload.slug,
         time_zone=payload.time_zone,
         request=request,
     )
+    return Status(201, workspace)
 
 
-@router.get("/members", response={200: list[MemberOut], **errors()}, tags=["members"])
+@router.get("/members", response={200: list[MemberOut], **errors(403)}, tags=["members"])
 @paginate(CursorPagination, ordering=("id",))
 def members(request: HttpRequest) -> QuerySet[Membership]:
     access = access_of(request)
@@ -103,18 +105,18 @@ def members(request: HttpRequest) -> QuerySet[Membership]:
 def change_member(request: HttpRequest, member_id: int, payload: MemberPatchIn) -> object:
     access = access_of(request)
     access.require(Perm.MEMBERS_MANAGE, request)
-    membership = queries.member(access.workspace, member_id)
+    membership = queries.member(access.workspace, member_id, request)
     return actions.change_member_role(
         access=access, membership=membership, role=payload.role, request=request
     )
 
 
 @router.delete("/members/{member_id}", response={204: None, **errors(403, 404)}, tags=["members"])
-def remove_member(request: HttpRequest, member_id: int) -> tuple[int, None]:
+def remove_member(request: HttpRequest, member_id: int) -> Status[None]:
     access = access_of(request)
-    membership = queries.member(access.workspace, member_id)
+    membership = queries.member(access.workspace, member_id, request)
     actions.remove_member(access=access, membership=membership, request=request)
-    return 204, None
+    return Status(204, None)
 
 
 def _invitation_out(invitation: Invitation) -> dict[str, object]:
@@ -137,8 +139,10 @@ def invitations(request: HttpRequest) -> QuerySet[Invitation]:
     return queries.workspace_invitations(access.workspace)
 
 
-@router.post("/invitations", response={201: InvitationCreatedOut, **errors(403)}, tags=["members"])
-def invite(request: HttpRequest, payload: InvitationIn) -> tuple[int, dict[str, object]]:
+@router.post(
+    "/invitations", response={201: InvitationCreatedOut, **errors(403, 409)}, tags=["members"]
+)
+def invite(request: HttpRequest, payload: InvitationIn) -> Status[dict[str, object]]:
     access = access_of(request)
     try:
         validate_email(payload.email)
@@ -148,7 +152,7 @@ def invite(request: HttpRequest, payload: InvitationIn) -> tuple[int, dict[str, 
         access=access, email=payload.email, role=payload.role, request=request
     )
     url = settings.SITE_URL + reverse("accept_invitation", args=[raw])
-    return 201, {**_invitation_out(invitation), "url": url}
+    return Status(201, {**_invitation_out(invitation), "url": url})
 
 
 @router.delete(
@@ -161,32 +165,35 @@ def revoke_invitation(request: HttpRequest, invitation_id: int) -> dict[str, obj
     access.require(Perm.MEMBERS_MANAGE, request)
     invitation = actions.revoke_invitation(
         access=access,
-        invitation=queries.invitation(access.workspace, invitation_id),
+        invitation=queries.invitation(access.workspace, invitation_id, request),
         request=request,
     )
     return _invitation_out(invitation)
 
 
-@router.get("/tokens", response={200: list[TokenOut], **errors()}, tags=["tokens"])
+@router.get("/tokens", response={200: list[TokenOut], **errors(403)}, tags=["tokens"])
 @paginate(CursorPagination, ordering=("-id",))
 def tokens(request: HttpRequest) -> QuerySet[ApiToken]:
-    return queries.user_tokens(access_of(request))
+    access = access_of(request)
+    access.require(Perm.TOKENS_OWN, request)
+    return queries.user_tokens(access)
 
 
-@router.post("/tokens", response={201: TokenCreatedOut, **errors(403)}, tags=["tokens"])
-def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, object]]:
+@router.post("/tokens", response={201: TokenCreatedOut, **errors(403, 409)}, tags=["tokens"])
+def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, object]]:
     token, raw = actions.create_api_token(
         access=access_of(request),
         name=payload.name,
         expires_in_days=payload.expires_in_days,
         request=request,
     )
-    return 201, {**TokenOut.from_orm(token).dict(), "token": raw}
+    return Status(201, {**TokenOut.model_validate(token).model_dump(), "token": raw})
 
 
-@router.delete("/tokens/{token_id}", response={200: TokenOut, **errors(404)}, tags=["tokens"])
+@router.delete("/tokens/{token_id}", response={200: TokenOut, **errors(403, 404)}, tags=["tokens"])
 def revoke_token(request: HttpRequest, token_id: int) -> object:
     access = access_of(request)
+    access.require(Perm.TOKENS_OWN, request)
     return actions.revoke_api_token(
-        access=access, token=queries.user_token(access, token_id), request=request
+        access=access, token=queries.user_token(access, token_id, request), request=request
     )

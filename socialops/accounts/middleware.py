@@ -1,4 +1,4 @@
-"""Pick the interface language: the user's saved choice, else the cookie, else zh-hans."""
+"""Per-request behaviour for people: the interface language, and logging refused access."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+
+from socialops.accounts.queries import AccessDenied
 
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
 
@@ -20,6 +22,8 @@ def request_language(request: HttpRequest) -> str:
 
 
 class UserLanguageMiddleware:
+    """Pick the interface language: the user's saved choice, else the cookie, else zh-hans."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
@@ -30,3 +34,17 @@ class UserLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class AccessDeniedAuditMiddleware:
+    """Log a page's AccessDenied once the view (and any transaction in it) has unwound."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        if isinstance(exception, AccessDenied):
+            exception.record(request)

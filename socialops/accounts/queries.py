@@ -46,20 +46,36 @@ class Access:
         return permissions_of(self.role)
 
     def require(self, perm: Perm, request: HttpRequest | None = None) -> None:
-        """Raise PermissionDenied (and log the attempt) unless the role allows perm."""
+        """Raise AccessDenied unless the role allows perm.
+
+        The attempt is logged where the 403 is answered (AccessDenied.record, called by the API's
+        403 handler and AccessDeniedAuditMiddleware), not here: a check inside an action's
+        transaction would roll its own audit row back. `request` stays for the callers.
+        """
         if not self.can(perm):
-            audit.record(
-                action="access.denied",
-                workspace=self.workspace,
-                actor=self.user,
-                request=request,
-                after={
-                    "permission": str(perm),
-                    "role": self.role,
-                    "path": request.path if request else "",
-                },
-            )
-            raise PermissionDenied(f"The {self.role} role may not {perm}.")
+            raise AccessDenied(self, perm)
+
+
+class AccessDenied(PermissionDenied):
+    """A member's role lacks a permission; record() logs the attempt as access.denied."""
+
+    def __init__(self, access: Access, perm: Perm) -> None:
+        super().__init__(f"The {access.role} role may not {perm}.")
+        self.access = access
+        self.perm = perm
+
+    def record(self, request: HttpRequest | None) -> None:
+        audit.record(
+            action="access.denied",
+            workspace=self.access.workspace,
+            actor=self.access.user,
+            request=request,
+            after={
+                "permission": str(self.perm),
+                "role": self.access.role,
+                "path": request.path if request else "",
+            },
+        )
 
 
 def workspace_access(user: User, slug: str, request: HttpRequest | None = None) -> Access:
@@ -117,10 +133,36 @@ def workspace_members(workspace: Workspace) -> QuerySet[Membership]:
     return Membership.objects.filter(workspace=workspace).select_related("user")
 
 
-def member(workspace: Workspace, membership_id: int) -> Membership:
+def _not_here(
+    model: type[Membership | Invitation | ApiToken],
+    pk: int,
+    workspace: Workspace,
+    request: HttpRequest | None,
+    message: str,
+) -> Http404:
+    """The 404 for an id not in this workspace; an id that exists in another one is logged."""
+    elsewhere = (
+        model.objects.filter(pk=pk).exclude(workspace=workspace).select_related("workspace").first()
+    )
+    if elsewhere is not None:
+        user = getattr(request, "user", None)
+        audit.record(
+            action="access.outsider",
+            workspace=elsewhere.workspace,
+            actor=user if user is not None and user.is_authenticated else None,
+            request=request,
+            target=elsewhere,
+            after={"path": request.path if request else "", "from_workspace": workspace.slug},
+        )
+    return Http404(message)
+
+
+def member(
+    workspace: Workspace, membership_id: int, request: HttpRequest | None = None
+) -> Membership:
     found = workspace_members(workspace).filter(pk=membership_id).first()
     if found is None:
-        raise Http404("No such member.")
+        raise _not_here(Membership, membership_id, workspace, request, "No such member.")
     return found
 
 
@@ -128,10 +170,12 @@ def workspace_invitations(workspace: Workspace) -> QuerySet[Invitation]:
     return Invitation.objects.filter(workspace=workspace).select_related("invited_by")
 
 
-def invitation(workspace: Workspace, invitation_id: int) -> Invitation:
+def invitation(
+    workspace: Workspace, invitation_id: int, request: HttpRequest | None = None
+) -> Invitation:
     found = workspace_invitations(workspace).filter(pk=invitation_id).first()
     if found is None:
-        raise Http404("No such invitation.")
+        raise _not_here(Invitation, invitation_id, workspace, request, "No such invitation.")
     return found
 
 
@@ -147,10 +191,10 @@ def user_tokens(access: Access) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(workspace=access.workspace, user=access.user)
 
 
-def user_token(access: Access, token_id: int) -> ApiToken:
+def user_token(access: Access, token_id: int, request: HttpRequest | None = None) -> ApiToken:
     found = user_tokens(access).filter(pk=token_id).first()
     if found is None:
-        raise Http404("No such token.")
+        raise _not_here(ApiToken, token_id, access.workspace, request, "No such token.")
     return found
 
 

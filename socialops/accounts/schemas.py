@@ -4,6 +4,9 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from socialops.accounts.roles import Role
+from socialops.core.schemas import BodySchema, JsonInt
+
 
 class WorkspaceOut(Schema):
     id: int
@@ -13,13 +16,13 @@ class WorkspaceOut(Schema):
     created_at: datetime
 
 
-class WorkspaceCreateIn(Schema):
+class WorkspaceCreateIn(BodySchema):
     name: str = Field(min_length=1, max_length=100)
     slug: str = Field("", max_length=50, pattern=r"^[a-z0-9-]*$")
     time_zone: str = Field("", max_length=64)
 
 
-class WorkspacePatchIn(Schema):
+class WorkspacePatchIn(BodySchema):
     name: str | None = Field(None, min_length=1, max_length=100)
     time_zone: str | None = Field(None, min_length=1, max_length=64)
 
@@ -52,8 +55,8 @@ class MemberOut(Schema):
     created_at: datetime
 
 
-class MemberPatchIn(Schema):
-    role: str = Field(min_length=1, max_length=16)
+class MemberPatchIn(BodySchema):
+    role: Role
 
 
 class InvitationOut(Schema):
@@ -66,9 +69,9 @@ class InvitationOut(Schema):
     invited_by_id: int | None
 
 
-class InvitationIn(Schema):
+class InvitationIn(BodySchema):
     email: str = Field(min_length=3, max_length=254)
-    role: str = Field(min_length=1, max_length=16)
+    role: Role
 
 
 class InvitationCreatedOut(InvitationOut):
@@ -86,9 +89,9 @@ class TokenOut(Schema):
     is_active: bool
 
 
-class TokenIn(Schema):
+class TokenIn(BodySchema):
     name: str = Field(min_length=1, max_length=100)
-    expires_in_days: int | None = Field(None, ge=1, le=3650)
+    expires_in_days: JsonInt | None = Field(None, ge=1, le=3650)
 
 
 class TokenCreatedOut(TokenOut):

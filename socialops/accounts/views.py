@@ -33,7 +33,7 @@ from socialops.accounts.forms import (
 from socialops.accounts.models import Invitation, User
 from socialops.accounts.queries import Access
 from socialops.accounts.roles import ROLE_DESCRIPTIONS, ROLE_PERMISSIONS, Perm, Role
-from socialops.core import audit
+from socialops.core import audit, crypto
 
 
 def _apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -234,11 +234,29 @@ def workspace_settings(request: HttpRequest, access: Access) -> HttpResponse:
     )
 
 
+SHOW_ONCE_SESSION_KEY = "socialops_show_once"
+
+
+def _show_once(request: HttpRequest, kind: str, secret: str) -> None:
+    """Hold a new secret, encrypted, for the next page only; a reload will not show it again."""
+    request.session[SHOW_ONCE_SESSION_KEY] = {"kind": kind, "secret": crypto.encrypt(secret)}
+
+
+def _take_shown_once(request: HttpRequest, kind: str) -> str:
+    held = request.session.get(SHOW_ONCE_SESSION_KEY)
+    if not held or held.get("kind") != kind:
+        return ""
+    del request.session[SHOW_ONCE_SESSION_KEY]
+    try:
+        return crypto.decrypt(str(held.get("secret", "")))
+    except crypto.DecryptionError:
+        return ""
+
+
 def _members_page(
     request: HttpRequest,
     access: Access,
     invite_form: InvitationForm | None = None,
-    new_link: str = "",
     status: int = 200,
 ) -> HttpResponse:
     return render(
@@ -253,7 +271,7 @@ def _members_page(
             "pending": queries.pending_invitations(access.workspace)
             if access.can(Perm.MEMBERS_MANAGE)
             else [],
-            "new_link": new_link,
+            "new_link": _take_shown_once(request, "invitation"),
         },
         status=status,
     )
@@ -267,7 +285,7 @@ def members(request: HttpRequest, access: Access) -> HttpResponse:
 @workspace_view(Perm.MEMBERS_MANAGE)
 @require_POST
 def change_role(request: HttpRequest, access: Access, member_id: int) -> HttpResponse:
-    membership = queries.member(access.workspace, member_id)
+    membership = queries.member(access.workspace, member_id, request)
     form = RoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a valid role."))
@@ -293,7 +311,7 @@ def change_role(request: HttpRequest, access: Access, member_id: int) -> HttpRes
 @workspace_view(Perm.MEMBERS_VIEW)
 @require_POST
 def remove_member(request: HttpRequest, access: Access, member_id: int) -> HttpResponse:
-    membership = queries.member(access.workspace, member_id)
+    membership = queries.member(access.workspace, member_id, request)
     leaving = membership.user_id == access.user.pk
     try:
         actions.remove_member(access=access, membership=membership, request=request)
@@ -330,14 +348,15 @@ def invitations(request: HttpRequest, access: Access) -> HttpResponse:
             _apply_errors(form, exc)
         else:
             link = request.build_absolute_uri(reverse("accept_invitation", args=[raw]))
-            return _members_page(request, access, new_link=link)
+            _show_once(request, "invitation", link)
+            return redirect("members", slug=access.workspace.slug)
     return _members_page(request, access, invite_form=form, status=422)
 
 
 @workspace_view(Perm.MEMBERS_MANAGE)
 @require_POST
 def revoke_invitation(request: HttpRequest, access: Access, invitation_id: int) -> HttpResponse:
-    invitation = queries.invitation(access.workspace, invitation_id)
+    invitation = queries.invitation(access.workspace, invitation_id, request)
     try:
         actions.revoke_invitation(access=access, invitation=invitation, request=request)
     except ValidationError as exc:
@@ -370,11 +389,11 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             return _accept(request, invitation, request.user)  # type: ignore[arg-type]
         return render(request, "accounts/invitation.html", context)
     existing = User.objects.filter(email=invitation.email).exists()
-    form = SignUpForm(request.POST or None)
+    form = SignUpForm(request.POST or None, email=invitation.email)
     if not existing and request.method == "POST" and form.is_valid():
         try:
-            user = actions.create_user(
-                email=invitation.email,
+            membership = actions.sign_up_by_invitation(
+                invitation=invitation,
                 password=form.cleaned_data["password1"],
                 name=form.cleaned_data["name"],
                 language=getattr(request, "LANGUAGE_CODE", "zh-hans"),
@@ -383,8 +402,11 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            return _accept(request, invitation, user)
+            login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request, _("Welcome to %(name)s.") % {"name": membership.workspace.name}
+            )
+            return redirect("dashboard", slug=membership.workspace.slug)
     context.update(
         {
             "existing_user": existing,
@@ -413,12 +435,11 @@ def _accept(request: HttpRequest, invitation: Invitation, user: User) -> HttpRes
 @workspace_view(Perm.TOKENS_OWN)
 def tokens(request: HttpRequest, access: Access) -> HttpResponse:
     form = TokenForm(request.POST or None)
-    new_token = ""
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                _token, new_token = actions.create_api_token(
+                _token, raw = actions.create_api_token(
                     access=access,
                     name=form.cleaned_data["name"],
                     expires_in_days=form.cleaned_data["expires_in_days"],
@@ -426,18 +447,17 @@ def tokens(request: HttpRequest, access: Access) -> HttpResponse:
                 )
             except ValidationError as exc:
                 _apply_errors(form, exc)
-                status = 422
             else:
-                form = TokenForm()
-        else:
-            status = 422
+                _show_once(request, "token", raw)
+                return redirect("tokens", slug=access.workspace.slug)
+        status = 422
     return render(
         request,
         "accounts/tokens.html",
         {
             "tokens": queries.user_tokens(access),
             "form": form,
-            "new_token": new_token,
+            "new_token": _take_shown_once(request, "token"),
             "api_base": request.build_absolute_uri("/api/v1/"),
         },
         status=status,
@@ -448,7 +468,7 @@ def tokens(request: HttpRequest, access: Access) -> HttpResponse:
 @require_POST
 def revoke_token(request: HttpRequest, access: Access, token_id: int) -> HttpResponse:
     token = actions.revoke_api_token(
-        access=access, token=queries.user_token(access, token_id), request=request
+        access=access, token=queries.user_token(access, token_id, request), request=request
     )
     messages.success(request, _("Token %(name)s revoked.") % {"name": token.name})
     return redirect("tokens", slug=access.workspace.slug)

@@ -9,13 +9,14 @@ from datetime import datetime
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import CursorPagination, paginate
+from ninja.pagination import paginate
 
 from socialops.accounts.auth import access_of
 from socialops.accounts.roles import Perm
 from socialops.core.models import AuditEvent
+from socialops.core.pagination import CursorPagination
 from socialops.core.queries import AuditFilter, audit_events
-from socialops.core.schemas import errors
+from socialops.core.schemas import DateTimeParam, InputSchema, errors
 
 router = Router(tags=["audit"])
 
@@ -35,12 +36,15 @@ class AuditEventOut(Schema):
     ip_address: str | None
 
 
-class AuditFilterIn(Schema):
-    action: str = Field("", max_length=64, description="action or its prefix, e.g. `member.`")
-    actor: str = Field("", max_length=254, description="part of the actor's email")
-    target_type: str = Field("", max_length=64)
-    since: datetime | None = None
-    until: datetime | None = None
+class AuditFilterIn(InputSchema):
+    # min_length: an empty parameter is an error rather than "no filter"; leave it out instead.
+    action: str = Field(
+        "", min_length=1, max_length=64, description="action or its prefix, e.g. `member.`"
+    )
+    actor: str = Field("", min_length=1, max_length=254, description="part of the actor's email")
+    target_type: str = Field("", min_length=1, max_length=64)
+    since: DateTimeParam | None = None
+    until: DateTimeParam | None = None
 
 
 @router.get("/audit-events", response={200: list[AuditEventOut], **errors(403)})
@@ -48,4 +52,4 @@ class AuditFilterIn(Schema):
 def list_audit_events(request: HttpRequest, filters: Query[AuditFilterIn]) -> QuerySet[AuditEvent]:
     access = access_of(request)
     access.require(Perm.AUDIT_VIEW, request)
-    return audit_events(access.workspace.pk, AuditFilter(**filters.dict()))
+    return audit_events(access.workspace.pk, AuditFilter(**filters.model_dump()))

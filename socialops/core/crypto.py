@@ -28,3 +28,14 @@ def decrypt(ciphertext: str) -> str:
 def rotate(ciphertext: str) -> str:
     """Re-encrypt with the newest key."""
     return _fernet().rotate(ciphertext.encode()).decode()
+
+
+def encrypt_bytes(data: bytes) -> bytes:
+    return _fernet().encrypt(data)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    try:
+        return _fernet().decrypt(token)
+    except InvalidToken as exc:
+        raise DecryptionError("ciphertext matches none of CREDENTIALS_KEYS") from exc

@@ -5,11 +5,14 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 
+from socialops.core import crypto
+from socialops.core.clock import now
 from socialops.core.errors import STATUS_CODES, error_response, has_error_shape
 from socialops.core.models import IdempotencyRecord
 
@@ -102,27 +105,52 @@ class IdempotencyMiddleware:
         digest = hashlib.sha256(
             request.method.encode() + b" " + request.get_full_path().encode() + b"\n" + request.body
         ).hexdigest()
-        try:
-            with transaction.atomic():
-                record = IdempotencyRecord.objects.create(
-                    principal=principal,
-                    key=key,
-                    method=request.method,
-                    path=request.path[:512],
-                    request_hash=digest,
-                )
-        except IntegrityError:
-            return _replay(principal, key, digest)
+        claimed = _claim(principal, key, request, digest)
+        if isinstance(claimed, HttpResponse):
+            return claimed
+        record = claimed
         response = self.get_response(request)
         if _storable(response):
             record.state = IdempotencyRecord.State.DONE
             record.status_code = response.status_code
-            record.response_body = response.content
+            # Encrypted: a response may carry a secret shown once (a new API token).
+            record.response_body = crypto.encrypt_bytes(response.content)
             record.content_type = response.get("Content-Type", "")
             record.save(update_fields=["state", "status_code", "response_body", "content_type"])
         else:
             record.delete()
         return response
+
+
+def _claim(
+    principal: str, key: str, request: HttpRequest, digest: str
+) -> IdempotencyRecord | HttpResponse:
+    """The pending record for this request, or the response a repeat gets instead.
+
+    A pending record older than IDEMPOTENCY_PENDING_SECONDS belongs to a request whose process
+    died (actions are atomic, so it wrote nothing); it is taken over rather than blocking the key.
+    """
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                return IdempotencyRecord.objects.create(
+                    principal=principal,
+                    key=key,
+                    method=request.method or "POST",
+                    path=request.path[:512],
+                    request_hash=digest,
+                )
+        except IntegrityError:
+            abandoned_before = now() - timedelta(seconds=settings.IDEMPOTENCY_PENDING_SECONDS)
+            taken_over = IdempotencyRecord.objects.filter(
+                principal=principal,
+                key=key,
+                state=IdempotencyRecord.State.PENDING,
+                created_at__lt=abandoned_before,
+            ).delete()[0]
+            if not taken_over:
+                return _replay(principal, key, digest)
+    return _replay(principal, key, digest)
 
 
 def _principal(request: HttpRequest) -> str | None:
@@ -156,8 +184,16 @@ def _replay(principal: str, key: str, digest: str) -> HttpResponse:
             "idempotency_in_progress",
             "A request with this Idempotency-Key is still being processed; retry later.",
         )
+    try:
+        body = crypto.decrypt_bytes(bytes(record.response_body or b""))
+    except crypto.DecryptionError:
+        return error_response(
+            409,
+            "idempotency_replay_unavailable",
+            "The stored response for this Idempotency-Key can no longer be read; use a new key.",
+        )
     response = HttpResponse(
-        bytes(record.response_body or b""),
+        body,
         status=record.status_code or 200,
         content_type=record.content_type or "application/json",
     )

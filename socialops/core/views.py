@@ -10,11 +10,13 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.cache import never_cache
 
 from socialops.accounts.decorators import workspace_view
 from socialops.accounts.queries import Access
 from socialops.accounts.roles import Perm
+from socialops.core import audit
 from socialops.core.errors import error_response
 from socialops.core.middleware import is_api
 from socialops.core.queries import (
@@ -112,3 +114,15 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     if is_api(request):
         return error_response(404, "not_found", "Not found.")
     return render(request, "404.html", status=404)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form post without a valid CSRF token: log it, then Django's own 403 page."""
+    audit.record(
+        action="security.csrf_failed",
+        request=request,
+        after={"path": request.path, "method": request.method or "", "reason": reason},
+    )
+    if is_api(request):
+        return error_response(403, "csrf_failed", "CSRF verification failed.")
+    return django_csrf_failure(request, reason)

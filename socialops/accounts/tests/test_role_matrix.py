@@ -1,0 +1,355 @@
+"""Every role against every API route and workspace page, driven by ROLE_PERMISSIONS."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from socialops.accounts import actions
+from socialops.accounts.models import ApiToken, Invitation, Membership
+from socialops.accounts.roles import ROLE_PERMISSIONS, Perm, Role, can
+from socialops.api import api
+from socialops.conftest import (
+    PERSONAS,
+    Team,
+    audit_count,
+    error_of,
+    logged_after,
+    make_user,
+    row_counts,
+)
+from socialops.core.models import AuditEvent
+from socialops.core.views import SECTIONS
+
+
+@dataclass
+class Targets:
+    """Objects in alice's workspace that routes act on."""
+
+    frank: Membership
+    invitation: Invitation
+    token_of: Callable[[str], ApiToken]
+
+
+@pytest.fixture
+def targets(team: Team) -> Targets:
+    frank = make_user("frank")
+    membership = Membership.objects.create(workspace=team.workspace, user=frank, role=Role.EDITOR)
+    invitation, _raw = actions.invite_member(
+        access=team.access("alice"), email="gina@example.com", role=Role.AGENT
+    )
+
+    def token_of(name: str) -> ApiToken:
+        token, _raw = actions.create_api_token(access=team.access(name), name="to revoke")
+        return token
+
+    return Targets(frank=membership, invitation=invitation, token_of=token_of)
+
+
+@dataclass(frozen=True)
+class ApiRoute:
+    method: str
+    path: str  # as the OpenAPI spec names it, under /api/v1
+    perm: Perm | None  # None: every member may
+    ok: int
+    body: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return f"{self.method} {self.path}"
+
+    def url(self, targets: Targets, caller: str) -> str:
+        return self.path.format(
+            member_id=targets.frank.pk,
+            invitation_id=targets.invitation.pk,
+            token_id=targets.token_of(caller).pk if "{token_id}" in self.path else 0,
+        )
+
+
+API_ROUTES = [
+    ApiRoute("GET", "/me", None, 200),
+    ApiRoute("GET", "/roles", None, 200),
+    ApiRoute("GET", "/workspace", None, 200),
+    ApiRoute("PATCH", "/workspace", Perm.WORKSPACE_MANAGE, 200, {"name": "Acme 新名字"}),
+    ApiRoute("GET", "/workspaces", None, 200),
+    ApiRoute("POST", "/workspaces", None, 201, {"name": "A new brand"}),
+    ApiRoute("GET", "/members", Perm.MEMBERS_VIEW, 200),
+    ApiRoute("PATCH", "/members/{member_id}", Perm.MEMBERS_MANAGE, 200, {"role": "analyst"}),
+    ApiRoute("DELETE", "/members/{member_id}", Perm.MEMBERS_MANAGE, 204),
+    ApiRoute("GET", "/invitations", Perm.MEMBERS_MANAGE, 200),
+    ApiRoute(
+        "POST",
+        "/invitations",
+        Perm.MEMBERS_MANAGE,
+        201,
+        {"email": "hank@example.com", "role": "editor"},
+    ),
+    ApiRoute("DELETE", "/invitations/{invitation_id}", Perm.MEMBERS_MANAGE, 200),
+    ApiRoute("GET", "/tokens", Perm.TOKENS_OWN, 200),
+    ApiRoute("POST", "/tokens", Perm.TOKENS_OWN, 201, {"name": "ci"}),
+    ApiRoute("DELETE", "/tokens/{token_id}", Perm.TOKENS_OWN, 200),
+    ApiRoute("GET", "/audit-events", Perm.AUDIT_VIEW, 200),
+]
+
+
+def expected_status(role: str, perm: Perm | None, ok: int) -> int:
+    return ok if perm is None or can(role, perm) else 403
+
+
+def test_it_covers_every_api_route_in_the_matrix():
+    spec = api.get_openapi_schema()
+    prefix = "/api/v1"
+    in_spec = {
+        f"{method.upper()} {path.removeprefix(prefix)}"
+        for path, operations in spec["paths"].items()
+        for method in operations
+    }
+    assert in_spec == {route.key for route in API_ROUTES}
+
+
+def test_it_defines_the_roles_as_the_product_needs():
+    """Hand-written so that a wrong ROLE_PERMISSIONS is caught, not mirrored."""
+    assert ROLE_PERMISSIONS[Role.OWNER] == frozenset(Perm)
+    assert ROLE_PERMISSIONS[Role.MANAGER] == frozenset(Perm) - {Perm.OWNERS_MANAGE}
+    assert set(ROLE_PERMISSIONS) == set(Role)
+    for role in Role:
+        assert can(role, Perm.WORKSPACE_VIEW)
+        assert can(role, Perm.TOKENS_OWN)
+    assert can(Role.EDITOR, Perm.CONTENT_EDIT)
+    assert not can(Role.EDITOR, Perm.CONTENT_APPROVE)
+    assert not can(Role.EDITOR, Perm.CONTENT_PUBLISH)
+    assert not can(Role.EDITOR, Perm.MEMBERS_MANAGE)
+    assert not can(Role.EDITOR, Perm.AUDIT_VIEW)
+    assert can(Role.AGENT, Perm.INBOX_REPLY)
+    assert not can(Role.AGENT, Perm.CONTENT_EDIT)
+    assert not can(Role.AGENT, Perm.INBOX_MANAGE)
+    assert can(Role.ANALYST, Perm.AUDIT_VIEW)
+    assert can(Role.ANALYST, Perm.LISTENING_MANAGE)
+    assert not can(Role.ANALYST, Perm.CONTENT_EDIT)
+    assert not can(Role.ANALYST, Perm.WORKSPACE_MANAGE)
+    assert not can("nobody", Perm.WORKSPACE_VIEW)
+
+
+HAND_WRITTEN_API = [
+    ("alice", "PATCH /workspace", 200),
+    ("bob", "PATCH /workspace", 200),
+    ("carol", "PATCH /workspace", 403),
+    ("bob", "POST /invitations", 201),
+    ("dave", "GET /invitations", 403),
+    ("dave", "POST /invitations", 403),
+    ("erin", "GET /audit-events", 200),
+    ("carol", "GET /audit-events", 403),
+    ("dave", "GET /audit-events", 403),
+    ("erin", "PATCH /members/{member_id}", 403),
+    ("carol", "DELETE /members/{member_id}", 403),
+    ("carol", "GET /members", 200),
+    ("dave", "POST /tokens", 201),
+]
+
+
+@pytest.mark.parametrize(("persona", "key", "status"), HAND_WRITTEN_API)
+def test_it_agrees_with_hand_written_api_expectations(persona, key, status):
+    route = next(route for route in API_ROUTES if route.key == key)
+    assert expected_status(PERSONAS[persona], route.perm, route.ok) == status
+
+
+@pytest.mark.parametrize("persona", list(PERSONAS))
+@pytest.mark.parametrize("route", API_ROUTES, ids=lambda route: route.key)
+def test_it_answers_each_api_route_as_the_role_allows(team, targets, persona, route):
+    role = PERSONAS[persona]
+    client = team.api(persona)
+    url = route.url(targets, persona)
+    before = row_counts()
+    denied_before = audit_count("access.denied")
+
+    if route.method == "GET":
+        response = client.get(url)
+    elif route.method == "DELETE":
+        response = client.delete(url)
+    else:
+        response = getattr(client, route.method.lower())(url, route.body)
+
+    want = expected_status(role, route.perm, route.ok)
+    assert response.status_code == want, response.content[:300]
+    if want == 403:
+        assert error_of(response)["code"] == "forbidden"
+        assert row_counts() == before
+        event = AuditEvent.objects.filter(action="access.denied").latest("id")
+        assert audit_count("access.denied") == denied_before + 1
+        assert event.actor == team.user(persona)
+        assert event.workspace == team.workspace
+        assert event.via == "api"
+        assert logged_after(event)["permission"] == str(route.perm)
+        assert logged_after(event)["role"] == role
+    else:
+        assert audit_count("access.denied") == denied_before
+
+
+# -- workspace pages ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    method: str
+    name: str
+    perm: Perm
+    ok: int
+    kwargs: Callable[[Targets, str], dict[str, Any]] = lambda targets, caller: {}
+    data: dict[str, Any] = field(default_factory=dict)
+    section: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.method} {self.name}" + (f":{self.section}" if self.section else "")
+
+    def url(self, team: Team, targets: Targets, caller: str) -> str:
+        kwargs = {"slug": team.workspace.slug, **self.kwargs(targets, caller)}
+        if self.section:
+            kwargs["section"] = self.section
+        return reverse(self.name, kwargs=kwargs)
+
+
+def _frank(targets: Targets, caller: str) -> dict[str, Any]:
+    return {"member_id": targets.frank.pk}
+
+
+def _invitation(targets: Targets, caller: str) -> dict[str, Any]:
+    return {"invitation_id": targets.invitation.pk}
+
+
+def _own_token(targets: Targets, caller: str) -> dict[str, Any]:
+    return {"token_id": targets.token_of(caller).pk}
+
+
+PAGES = [
+    Page("GET", "dashboard", Perm.WORKSPACE_VIEW, 200),
+    Page("GET", "workspace_settings", Perm.WORKSPACE_VIEW, 200),
+    Page(
+        "POST",
+        "workspace_settings",
+        Perm.WORKSPACE_MANAGE,
+        302,
+        data={"name": "Acme 新名字", "time_zone": "Asia/Shanghai"},
+    ),
+    Page("GET", "members", Perm.MEMBERS_VIEW, 200),
+    Page("POST", "change_role", Perm.MEMBERS_MANAGE, 302, _frank, {"role": "analyst"}),
+    Page("POST", "remove_member", Perm.MEMBERS_MANAGE, 302, _frank),
+    Page("GET", "invitations", Perm.MEMBERS_MANAGE, 200),
+    Page(
+        "POST",
+        "invitations",
+        Perm.MEMBERS_MANAGE,
+        302,
+        data={"email": "hank@example.com", "role": "editor"},
+    ),
+    Page("POST", "revoke_invitation", Perm.MEMBERS_MANAGE, 302, _invitation),
+    Page("GET", "tokens", Perm.TOKENS_OWN, 200),
+    Page("POST", "tokens", Perm.TOKENS_OWN, 302, data={"name": "laptop"}),
+    Page("POST", "revoke_token", Perm.TOKENS_OWN, 302, _own_token),
+    Page("GET", "roles", Perm.WORKSPACE_VIEW, 200),
+    Page("GET", "audit_log", Perm.AUDIT_VIEW, 200),
+    *(Page("GET", "section", perm, 200, section=name) for name, (_t, perm) in SECTIONS.items()),
+]
+
+
+def _workspace_url_names() -> set[str]:
+    """Names of every URL under /w/<slug>/ the project serves."""
+    names: set[str] = set()
+
+    def walk(patterns: list[URLPattern | URLResolver], prefix: str) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, route)
+            elif route.startswith("w/<slug:slug>/") and pattern.name:
+                names.add(pattern.name)
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def test_it_covers_every_workspace_page_in_the_matrix():
+    assert _workspace_url_names() == {page.name for page in PAGES}
+    assert {page.section for page in PAGES if page.name == "section"} == set(SECTIONS)
+
+
+HAND_WRITTEN_PAGES = [
+    ("carol", "POST workspace_settings", 403),
+    ("bob", "POST workspace_settings", 302),
+    ("dave", "GET invitations", 403),
+    ("erin", "GET audit_log", 200),
+    ("carol", "GET audit_log", 403),
+    ("dave", "GET section:content", 200),
+    ("erin", "POST change_role", 403),
+]
+
+
+@pytest.mark.parametrize(("persona", "key", "status"), HAND_WRITTEN_PAGES)
+def test_it_agrees_with_hand_written_page_expectations(persona, key, status):
+    page = next(page for page in PAGES if page.key == key)
+    assert expected_status(PERSONAS[persona], page.perm, page.ok) == status
+
+
+@pytest.mark.parametrize("persona", list(PERSONAS))
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.key)
+def test_it_serves_each_workspace_page_as_the_role_allows(team, targets, persona, page):
+    role = PERSONAS[persona]
+    client = team.browser(persona)
+    url = page.url(team, targets, persona)
+    before = row_counts()
+    denied_before = audit_count("access.denied")
+
+    response = client.get(url) if page.method == "GET" else client.post(url, page.data)
+
+    want = expected_status(role, page.perm, page.ok)
+    assert response.status_code == want
+    if want == 403:
+        assert row_counts() == before
+        assert audit_count("access.denied") == denied_before + 1
+        event = AuditEvent.objects.filter(action="access.denied").latest("id")
+        assert event.actor == team.user(persona)
+        assert event.via == "web"
+        assert logged_after(event)["permission"] == str(page.perm)
+    else:
+        assert audit_count("access.denied") == denied_before
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.key)
+def test_it_hides_each_workspace_page_from_an_outsider(team, targets, page):
+    client = team.browser("charlie")
+    url = page.url(team, targets, "alice")
+    before = row_counts()
+
+    response = client.get(url) if page.method == "GET" else client.post(url, page.data)
+
+    assert response.status_code == 404
+    assert row_counts() == before
+    event = AuditEvent.objects.filter(action="access.outsider").latest("id")
+    assert event.actor == team.charlie
+    assert event.workspace == team.workspace
+    assert logged_after(event)["path"] == url
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.key)
+def test_it_sends_anonymous_visitors_to_sign_in(team, targets, page):
+    from django.test import Client
+
+    url = page.url(team, targets, "alice")
+    before = row_counts()
+
+    response = Client().get(url) if page.method == "GET" else Client().post(url, page.data)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    assert row_counts() == before
+
+
+def test_it_answers_a_workspace_that_does_not_exist_like_an_outsiders_one(team):
+    response = team.browser("alice").get("/w/no-such-brand/")
+
+    assert response.status_code == 404
+    assert not AuditEvent.objects.filter(action="access.outsider").exists()

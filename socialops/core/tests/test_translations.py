@@ -1,0 +1,187 @@
+"""The Simplified Chinese catalogue is complete, compiled, and what the pages actually show."""
+
+from __future__ import annotations
+
+import io
+import re
+from html import unescape
+from pathlib import Path
+from typing import Any
+
+import pytest
+from babel.messages.catalog import Catalog, Message
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from django.conf import settings
+from django.test import Client
+
+from socialops.accounts import actions
+from socialops.accounts.roles import Role
+from socialops.conftest import Team
+
+PO = Path(settings.BASE_DIR) / "socialops" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+MO = PO.with_suffix(".mo")
+
+
+def catalog() -> Catalog:
+    with PO.open("rb") as handle:
+        return read_po(handle)
+
+
+def entries() -> list[Message]:
+    return [message for message in catalog() if message.id]
+
+
+def translations(message: Message) -> list[str]:
+    """The msgstr, or each plural form of it."""
+    if isinstance(message.string, str):
+        return [message.string]
+    return [str(text or "") for text in message.string or ()]
+
+
+@pytest.fixture
+def compiled() -> None:
+    """Pages are only translated if the .mo Django loads was compiled from the current .po."""
+    fresh = io.BytesIO()
+    write_mo(fresh, catalog())
+    current = MO.read_bytes() if MO.exists() else b""
+    assert current == fresh.getvalue(), (
+        "the .mo is missing or stale: run `socialops compilemessages`"
+    )
+
+
+def test_it_translates_every_message() -> None:
+    untranslated = [
+        m.id
+        for m in entries()
+        if not translations(m) or not all(t.strip() for t in translations(m))
+    ]
+
+    assert len(entries()) > 100
+    assert untranslated == []
+
+
+def test_it_leaves_no_fuzzy_entry() -> None:
+    fuzzy = [m.id for m in entries() if m.fuzzy]
+
+    assert not catalog().fuzzy
+    assert fuzzy == []
+
+
+def test_it_keeps_every_placeholder_in_the_translation() -> None:
+    placeholder = re.compile(r"%(?:\(\w+\))?[sd]|%%")
+    wrong = []
+    for message in entries():
+        source = message.id if isinstance(message.id, str) else message.id[0]
+        for text in translations(message):
+            if sorted(set(placeholder.findall(text))) != sorted(set(placeholder.findall(source))):
+                wrong.append((source, text))
+
+    assert wrong == []
+    assert [errors for _message, errors in catalog().check() if errors] == []
+
+
+@pytest.mark.parametrize(
+    ("language", "html_lang", "expected", "absent"),
+    [
+        ("zh-hans", "zh-Hans", "忘记密码？", "Forgot your password?"),
+        ("en", "en", "Forgot your password?", "忘记密码"),
+    ],
+)
+def test_it_renders_the_login_page_in_each_language(
+    compiled: None, db: Any, language: str, html_lang: str, expected: str, absent: str
+) -> None:
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    page = client.get("/login/").content.decode()
+
+    assert f'<html lang="{html_lang}">' in page
+    assert expected in page
+    assert absent not in page
+
+
+def test_it_renders_the_login_page_in_chinese_by_default(compiled: None, db: Any) -> None:
+    page = Client().get("/login/").content.decode()
+
+    assert "在一个地方运营所有官方账号" in page
+
+
+def _visible_text(html: str) -> str:
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    html = re.sub(
+        r'\s(?:class|href|id|action|src|name|value|type|for|data-[\w-]+)="[^"]*"', " ", html
+    )
+    return unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+def _pages(team: Team, language: str) -> dict[str, str]:
+    """Every page alice (owner) and a visitor can see, rendered in one language."""
+    alice = team.access("alice")
+    _invitation, raw = actions.invite_member(access=alice, email="new@example.com", role=Role.AGENT)
+    actions.create_api_token(access=alice, name="ci")
+    actions.update_profile(user=team.alice, language=language)
+    member = team.browser("alice")
+    visitor = Client()
+    visitor.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    member_paths = [
+        "/profile/",
+        "/workspaces/",
+        "/password/change/",
+        "/w/acme/",
+        "/w/acme/settings/",
+        "/w/acme/settings/members/",
+        "/w/acme/settings/invitations/",
+        "/w/acme/settings/tokens/",
+        "/w/acme/settings/roles/",
+        "/w/acme/settings/audit/",
+        "/w/acme/platform/",
+        "/w/acme/content/",
+        "/w/acme/interaction/",
+        "/w/acme/analytics/",
+        "/w/no-such-workspace/",
+    ]
+    visitor_paths = [
+        "/login/",
+        "/password/reset/",
+        "/password/reset/sent/",
+        "/password/reset/done/",
+        "/password/reset/MQ/not-a-token/",
+        f"/invite/{raw}/",
+        "/invite/not-a-token/",
+    ]
+    pages = {path: member.get(path).content.decode() for path in member_paths}
+    pages.update({"visitor " + path: visitor.get(path).content.decode() for path in visitor_paths})
+    invited = member.post(
+        "/w/acme/settings/invitations/", {"email": "x@example.com", "role": "analyst"}
+    )
+    pages["new invitation"] = invited.content.decode()
+    pages["new token"] = member.post("/w/acme/settings/tokens/", {"name": "t"}).content.decode()
+    return pages
+
+
+def test_it_shows_no_untranslated_text_on_chinese_pages(compiled: None, team: Team) -> None:
+    english = {
+        source
+        for m in entries()
+        for source in ([m.id] if isinstance(m.id, str) else list(m.id))
+        if len(source) >= 12 and translations(m)[0] != source
+    }
+
+    leaks = {
+        name: sorted(s for s in english if s.replace("%%", "%") in _visible_text(html))
+        for name, html in _pages(team, "zh-hans").items()
+    }
+
+    assert {name: found for name, found in leaks.items() if found} == {}
+
+
+def test_it_shows_no_chinese_ui_text_on_english_pages(compiled: None, team: Team) -> None:
+    chinese = {t for m in entries() for t in translations(m) if len(t) >= 4 and t != m.id}
+
+    leaks = {
+        name: sorted(t for t in chinese if t in _visible_text(html))
+        for name, html in _pages(team, "en").items()
+    }
+
+    assert {name: found for name, found in leaks.items() if found} == {}
