@@ -75,8 +75,14 @@ unit-pg:
 		echo "== PostgreSQL pass SKIPPED: nothing answers at $(TEST_DATABASE_URL) (set TEST_DATABASE_URL)"; \
 	fi
 
+# Refresh the zh_Hans catalogues: socialops/locale for the shared UI, and
+# socialops/<app>/locale for each app that keeps its own (so apps never edit one file at once).
+APP_LOCALES := $(wildcard socialops/*/locale)
+MAKEMESSAGES := $(CURDIR)/$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete --no-location \
+	--settings=socialops.settings --pythonpath=$(CURDIR)
 messages:
-	cd socialops && ../$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete --no-location --settings=socialops.settings --pythonpath=..
+	cd socialops && $(MAKEMESSAGES) $(foreach d,$(APP_LOCALES),--ignore='$(notdir $(d:/locale=))/*')
+	$(foreach d,$(APP_LOCALES),(cd $(d:/locale=) && $(MAKEMESSAGES)) &&) true
 
 clean:
 	rm -rf $(VENV) $(TOOLS) node_modules var/static

@@ -62,7 +62,7 @@ def compilemessages() -> None:
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    for po_path in sorted((BASE_DIR / "socialops" / "locale").glob("*/LC_MESSAGES/*.po")):
+    for po_path in sorted((BASE_DIR / "socialops").glob("**/locale/*/LC_MESSAGES/*.po")):
         with po_path.open("rb") as handle:
             catalog = read_po(handle)
         with po_path.with_suffix(".mo").open("wb") as handle:

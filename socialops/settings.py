@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "axes",
     "socialops.core",
     "socialops.accounts",
+    "socialops.platforms",
+    "socialops.channels",
+    "socialops.connectors.sandbox",
 ]
 
 MIDDLEWARE = [

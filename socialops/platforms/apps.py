@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class PlatformsConfig(AppConfig):
+    name = "socialops.platforms"
+    label = "platforms"
+    verbose_name = "Platforms"
