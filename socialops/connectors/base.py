@@ -13,6 +13,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
+from django.utils.functional import Promise
+
+# A label shown in the UI: a plain string or a lazily translated one (gettext_lazy).
+Label = str | Promise
+
 
 class Capability(StrEnum):
     PUBLISH_TEXT = "publish_text"
@@ -109,10 +114,10 @@ class ConnectField:
     """One input the connect form asks for (FORM auth) or the account config needs."""
 
     name: str
-    label: str
+    label: Label
     secret: bool = False
     required: bool = True
-    help: str = ""
+    help: Label = ""
 
 
 @dataclass(frozen=True)
@@ -221,6 +226,7 @@ class Profile:
     posts: int | None = None
     pinned_post_id: str = ""
     contacts: Mapping[str, str] = field(default_factory=dict)
+    extra: Mapping[str, Any] = field(default_factory=dict)  # platform specifics, e.g. verified_type
 
 
 @dataclass(frozen=True)
@@ -285,8 +291,17 @@ class Connector:
     def publish(self, request: PublishRequest, *, idempotency_key: str) -> RemoteRef:
         raise self._unsupported(Capability.PUBLISH_TEXT)
 
-    def find_published(self, *, idempotency_key: str, since: datetime) -> RemoteRef | None:
-        """Reconcile an attempt whose outcome is unknown: the post if it exists, else None."""
+    def find_published(
+        self,
+        *,
+        idempotency_key: str,
+        since: datetime,
+        request: PublishRequest | None = None,
+    ) -> RemoteRef | None:
+        """Reconcile an attempt whose outcome is unknown: the post if it exists, else None.
+
+        request is what was sent; platforms without idempotency keys match on its text.
+        """
         raise self._unsupported(Capability.PUBLISH_TEXT)
 
     def delete(self, ref: RemoteRef) -> None:
