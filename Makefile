@@ -77,11 +77,11 @@ unit-pg:
 
 # Refresh the zh_Hans catalogues: socialops/locale for the shared UI, and
 # socialops/<app>/locale for each app that keeps its own (so apps never edit one file at once).
-APP_LOCALES := $(wildcard socialops/*/locale)
+APP_LOCALES := $(wildcard socialops/*/locale socialops/connectors/*/locale)
 MAKEMESSAGES := $(CURDIR)/$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete --no-location \
 	--settings=socialops.settings --pythonpath=$(CURDIR)
 messages:
-	cd socialops && $(MAKEMESSAGES) $(foreach d,$(APP_LOCALES),--ignore='$(notdir $(d:/locale=))/*')
+	cd socialops && $(MAKEMESSAGES) $(foreach d,$(APP_LOCALES),--ignore='$(patsubst socialops/%/locale,%,$(d))/*')
 	$(foreach d,$(APP_LOCALES),(cd $(d:/locale=) && $(MAKEMESSAGES)) &&) true
 
 clean:
