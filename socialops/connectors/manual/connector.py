@@ -168,7 +168,16 @@ class ManualConnector(Connector):
                 problems.append(CsvProblem(line, column, f"{raw!r} is not a whole number"))
         if problems:
             return None, problems
-        return MetricsRow(line, Metrics(remote_id=url, collected_at=clock.now(), **counts)), []
+        metrics = Metrics(
+            remote_id=url,
+            collected_at=clock.now(),
+            impressions=counts["impressions"],
+            likes=counts["likes"],
+            reposts=counts["reposts"],
+            comments=counts["comments"],
+            clicks=counts["clicks"],
+        )
+        return MetricsRow(line, metrics), []
 
 
 def _check_host(platform: str, url: str) -> None:
