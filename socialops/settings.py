@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "socialops.platforms",
     "socialops.channels",
     "socialops.connectors.sandbox",
+    "socialops.connectors.wechat",
 ]
 
 MIDDLEWARE = [

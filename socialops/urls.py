@@ -9,6 +9,9 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("", include("socialops.accounts.urls")),
+    path("", include("socialops.connectors.wechat.urls")),
+    path("", include("socialops.channels.urls")),
+    path("", include("socialops.platforms.urls")),  # before core: it owns /w/<slug>/platform/
     path("", include("socialops.core.urls")),
 ]
 

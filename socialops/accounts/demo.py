@@ -11,6 +11,7 @@ from django.db import transaction
 from socialops.accounts import actions
 from socialops.accounts.models import Membership, User, Workspace
 from socialops.accounts.roles import Role
+from socialops.channels.demo import load_demo_channels
 from socialops.core import audit
 
 OWNER_EMAIL = "owner@demo.socialops.local"
@@ -67,6 +68,7 @@ def load_demo() -> list[str]:
                 target_label=email,
                 after={"user": user.pk, "role": role},
             )
+    load_demo_channels(main)
     return [
         "Demo workspace 示例品牌 Demo Brand is ready at " + settings.SITE_URL + "/",
         f"  owner login: {OWNER_EMAIL}  password: {password}",

@@ -7,3 +7,9 @@ class ChannelsConfig(AppConfig):
     name = "socialops.channels"
     label = "channels"
     verbose_name = "Channels"
+
+    def ready(self) -> None:
+        from socialops.channels.audit_labels import LABELS
+        from socialops.core.audit import describe_actions
+
+        describe_actions(LABELS)

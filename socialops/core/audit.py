@@ -17,6 +17,15 @@ if TYPE_CHECKING:
     from socialops.accounts.models import User, Workspace
 
 
+# What the audit page calls each action; every app adds its own from its AppConfig.ready().
+ACTION_LABELS: dict[str, Any] = {}
+
+
+def describe_actions(labels: dict[str, Any]) -> None:
+    """Give actions readable (lazily translated) names for the audit log."""
+    ACTION_LABELS.update(labels)
+
+
 def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
     """The named fields of a model as JSON-safe values, for before/after."""
     return {name: _json_safe(getattr(instance, name)) for name in fields}

@@ -27,8 +27,8 @@ from socialops.core.queries import (
     worker_status,
 )
 
+# The Platform section has its own pages (socialops/platforms/urls.py, before these).
 SECTIONS = {
-    "platform": (_("Platform"), Perm.PLATFORM_VIEW),
     "content": (_("Content"), Perm.CONTENT_VIEW),
     "interaction": (_("Interaction"), Perm.INBOX_VIEW),
     "analytics": (_("Analytics"), Perm.ANALYTICS_VIEW),

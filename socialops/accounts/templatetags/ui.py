@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from socialops.accounts.models import Membership
 from socialops.accounts.roles import Perm
 from socialops.accounts.roles import can as role_can
+from socialops.core import audit
 
 register = template.Library()
 
@@ -108,7 +109,7 @@ def perm_label(perm: str) -> str:
 
 @register.filter
 def audit_label(action: str) -> str:
-    label = AUDIT_ACTION_LABELS.get(action)
+    label = AUDIT_ACTION_LABELS.get(action) or audit.ACTION_LABELS.get(action)
     return str(label) if label is not None else action
 
 

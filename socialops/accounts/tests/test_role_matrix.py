@@ -13,6 +13,8 @@ from socialops.accounts import actions
 from socialops.accounts.models import ApiToken, Invitation, Membership
 from socialops.accounts.roles import ROLE_PERMISSIONS, Perm, Role, can
 from socialops.api import api
+from socialops.channels.actions import connect_channel
+from socialops.channels.models import Channel
 from socialops.conftest import (
     PERSONAS,
     Team,
@@ -33,6 +35,7 @@ class Targets:
     frank: Membership
     invitation: Invitation
     token_of: Callable[[str], ApiToken]
+    channel: Channel
 
 
 @pytest.fixture
@@ -47,7 +50,12 @@ def targets(team: Team) -> Targets:
         token, _raw = actions.create_api_token(access=team.access(name), name="to revoke")
         return token
 
-    return Targets(frank=membership, invitation=invitation, token_of=token_of)
+    channel = connect_channel(
+        access=team.access("alice"),
+        connector="sandbox",
+        fields={"display_name": "Acme 官方", "handle": "acme_official"},
+    )
+    return Targets(frank=membership, invitation=invitation, token_of=token_of, channel=channel)
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,9 @@ class ApiRoute:
             member_id=targets.frank.pk,
             invitation_id=targets.invitation.pk,
             token_id=targets.token_of(caller).pk if "{token_id}" in self.path else 0,
+            code="weibo",
+            channel_id=targets.channel.pk,
+            item="avatar",
         )
 
 
@@ -93,6 +104,39 @@ API_ROUTES = [
     ApiRoute("POST", "/tokens", Perm.TOKENS_OWN, 201, {"name": "ci"}),
     ApiRoute("DELETE", "/tokens/{token_id}", Perm.TOKENS_OWN, 200),
     ApiRoute("GET", "/audit-events", Perm.AUDIT_VIEW, 200),
+    ApiRoute("GET", "/channels", Perm.PLATFORM_VIEW, 200),
+    ApiRoute(
+        "POST",
+        "/channels",
+        Perm.PLATFORM_MANAGE,
+        201,
+        {"connector": "sandbox", "fields": {"display_name": "Acme 新品", "handle": "acme_new"}},
+    ),
+    ApiRoute("GET", "/channels/{channel_id}", Perm.PLATFORM_VIEW, 200),
+    ApiRoute("PATCH", "/channels/{channel_id}", Perm.PLATFORM_MANAGE, 200, {"role": "product"}),
+    ApiRoute("DELETE", "/channels/{channel_id}", Perm.PLATFORM_MANAGE, 200),
+    ApiRoute("POST", "/channels/{channel_id}/reconnect", Perm.PLATFORM_MANAGE, 200),
+    ApiRoute("POST", "/channels/{channel_id}/refresh-profile", Perm.PLATFORM_MANAGE, 200),
+    ApiRoute("GET", "/channels/{channel_id}/facade", Perm.PLATFORM_VIEW, 200),
+    ApiRoute("POST", "/channels/{channel_id}/facade/{item}", Perm.PLATFORM_MANAGE, 200),
+    ApiRoute("GET", "/connectors", Perm.PLATFORM_VIEW, 200),
+    ApiRoute("GET", "/platforms", Perm.PLATFORM_VIEW, 200),
+    ApiRoute("GET", "/platforms/{code}", Perm.PLATFORM_VIEW, 200),
+    ApiRoute(
+        "POST",
+        "/advisor",
+        Perm.PLATFORM_VIEW,
+        200,
+        {
+            "industry": "beauty",
+            "model": "b2c",
+            "age_bands": ["18_24"],
+            "city_tiers": ["tier1"],
+            "goals": ["brand"],
+            "team_hours_per_week": 10,
+            "content_strengths": ["images"],
+        },
+    ),
 ]
 
 
@@ -225,6 +269,10 @@ def _own_token(targets: Targets, caller: str) -> dict[str, Any]:
     return {"token_id": targets.token_of(caller).pk}
 
 
+def _channel(targets: Targets, caller: str) -> dict[str, Any]:
+    return {"channel_id": targets.channel.pk}
+
+
 PAGES = [
     Page("GET", "dashboard", Perm.WORKSPACE_VIEW, 200),
     Page("GET", "workspace_settings", Perm.WORKSPACE_VIEW, 200),
@@ -252,6 +300,40 @@ PAGES = [
     Page("POST", "revoke_token", Perm.TOKENS_OWN, 302, _own_token),
     Page("GET", "roles", Perm.WORKSPACE_VIEW, 200),
     Page("GET", "audit_log", Perm.AUDIT_VIEW, 200),
+    Page("GET", "channels", Perm.PLATFORM_VIEW, 200),
+    Page(
+        "POST",
+        "channel_connect",
+        Perm.PLATFORM_MANAGE,
+        302,
+        lambda targets, caller: {"connector": "sandbox"},
+        {"sandbox-display_name": "Acme 新品", "sandbox-handle": "acme_new"},
+    ),
+    Page(
+        "GET",
+        "channel_oauth_start",
+        Perm.PLATFORM_MANAGE,
+        302,
+        lambda targets, caller: {"connector": "weibo"},
+    ),
+    Page("POST", "channel_reconnect", Perm.PLATFORM_MANAGE, 302, _channel),
+    Page("POST", "channel_disconnect", Perm.PLATFORM_MANAGE, 302, _channel),
+    Page("POST", "channel_matrix", Perm.PLATFORM_MANAGE, 302, _channel, {"role": "product"}),
+    Page("POST", "channel_refresh", Perm.PLATFORM_MANAGE, 302, _channel),
+    Page("GET", "facade", Perm.PLATFORM_VIEW, 200),
+    Page(
+        "POST",
+        "facade_tick",
+        Perm.PLATFORM_MANAGE,
+        302,
+        lambda targets, caller: {"channel_id": targets.channel.pk, "item": "avatar"},
+        {"state": "manual_ok"},
+    ),
+    Page("GET", "platforms", Perm.PLATFORM_VIEW, 200),
+    Page(
+        "GET", "platform_detail", Perm.PLATFORM_VIEW, 200, lambda targets, caller: {"code": "weibo"}
+    ),
+    Page("GET", "platform_advisor", Perm.PLATFORM_VIEW, 200),
     *(Page("GET", "section", perm, 200, section=name) for name, (_t, perm) in SECTIONS.items()),
 ]
 

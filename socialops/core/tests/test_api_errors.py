@@ -22,7 +22,12 @@ ERROR_SCHEMA = "#/components/schemas/ErrorOut"
 
 def _concrete(path: str) -> str:
     return (
-        path.replace("{member_id}", "1").replace("{invitation_id}", "1").replace("{token_id}", "1")
+        path.replace("{member_id}", "1")
+        .replace("{invitation_id}", "1")
+        .replace("{token_id}", "1")
+        .replace("{code}", "weibo")
+        .replace("{channel_id}", "1")
+        .replace("{item}", "avatar")
     )
 
 
