@@ -267,6 +267,26 @@ def connect_channel(
     )
 
 
+PUSH_KEY = "push_key"
+PUSH_URL = "push_url"
+
+
+def _open_push_endpoint(
+    cls: type[Connector],
+    channel: Channel,
+    credentials: Mapping[str, Any],
+    config: Mapping[str, Any],
+) -> None:
+    """Where the platform pushes events (WeChat callbacks), keyed by a secret kept per account."""
+    key = str(channel.config.get(PUSH_KEY) or "") or secrets.token_urlsafe(18)
+    url = cls(credentials=credentials, config=config).open_push_endpoint(
+        key=key, workspace_id=channel.workspace_id
+    )
+    if url:
+        channel.config = {**channel.config, PUSH_KEY: key, PUSH_URL: url}
+        channel.save(update_fields=["config"])
+
+
 def _platform_code(
     cls: type[Connector],
     given: str,
@@ -329,7 +349,8 @@ def _save_connected(
     channel.last_error = ""
     channel.last_error_at = None
     channel.credentials_ciphertext = _sealed(cls, credentials, config)
-    channel.config = _public_config(cls, config)
+    kept = {k: v for k, v in (channel.config or {}).items() if k in (PUSH_KEY, PUSH_URL)}
+    channel.config = {**_public_config(cls, config), **kept}  # a reconnect keeps its push URL
     channel.connected_by = access.user
     channel.connected_at = now()
     if identity.profile is not None:
@@ -338,6 +359,7 @@ def _save_connected(
     if created and channel.owner_id is None:
         channel.owner = access.user
     channel.save()
+    _open_push_endpoint(cls, channel, credentials, config)
     audit.record(
         action="channel.connected" if created else "channel.reconnected",
         workspace=access.workspace,
@@ -408,10 +430,14 @@ def disconnect_channel(
     if channel.status == Channel.Status.DISCONNECTED:
         return channel
     before = snapshot(channel, CHANNEL_FIELDS)
+    key = str(channel.config.get(PUSH_KEY) or "")
+    if key:
+        connector_class(channel.connector)(credentials={}, config={}).close_push_endpoint(key=key)
     channel.status = Channel.Status.DISCONNECTED
     channel.status_reason = ""
     channel.credentials_ciphertext = ""
-    channel.save(update_fields=["status", "status_reason", "credentials_ciphertext"])
+    channel.config = {k: v for k, v in channel.config.items() if k not in (PUSH_KEY, PUSH_URL)}
+    channel.save(update_fields=["status", "status_reason", "credentials_ciphertext", "config"])
     Complement.objects.filter(from_channel=channel).delete()
     Complement.objects.filter(to_channel=channel).delete()
     audit.record(

@@ -283,6 +283,16 @@ class Connector:
         """FORM / NONE: check the given fields against the platform; credentials to store."""
         raise ConnectorError(f"{self.code} does not connect with a form", permanent=True)
 
+    def open_push_endpoint(self, *, key: str, workspace_id: int) -> str:
+        """Platforms that push events (WeChat callbacks): set up the endpoint, return its URL.
+
+        key is unguessable and stable for the account; "" means the platform pushes nothing.
+        """
+        return ""
+
+    def close_push_endpoint(self, *, key: str) -> None:
+        """Stop accepting pushes for this account (on disconnect)."""
+
     def refreshed_credentials(self) -> dict[str, Any] | None:
         """New credentials if the connector renewed them during calls (token refresh)."""
         return None

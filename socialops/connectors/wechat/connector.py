@@ -134,6 +134,29 @@ class WechatConnector(Connector):
         self.client.fetch_token()
         return {**credentials, **self.client.credentials()}
 
+    def open_push_endpoint(self, *, key: str, workspace_id: int) -> str:
+        """Register the message callback for this account; the URL to paste into 服务器配置."""
+        from django.conf import settings
+        from django.urls import reverse
+
+        from socialops.accounts.models import Workspace
+
+        from . import actions
+
+        actions.register_endpoint(
+            key=key,
+            app_id=str(self.config.get("app_id") or ""),
+            token=str(self.credentials.get("token") or ""),
+            encoding_aes_key=str(self.credentials.get("encoding_aes_key") or ""),
+            workspace=Workspace.objects.filter(pk=workspace_id).first(),
+        )
+        return settings.SITE_URL + reverse("wechat_callback", args=[key])
+
+    def close_push_endpoint(self, *, key: str) -> None:
+        from . import actions
+
+        actions.remove_endpoint(key=key)
+
     def refreshed_credentials(self) -> dict[str, Any] | None:
         if not self.client.renewed:
             return None
