@@ -23,6 +23,7 @@ from socialops.accounts.schemas import (
     MemberPatchIn,
     MeOut,
     MyWorkspaceOut,
+    ProfilePatchIn,
     RoleOut,
     TokenCreatedOut,
     TokenIn,
@@ -46,6 +47,16 @@ def me(request: HttpRequest) -> dict[str, object]:
         "role": access.role,
         "permissions": access.permissions,
     }
+
+
+@router.patch("/me", response={200: MeOut, **errors()})
+def update_me(request: HttpRequest, payload: ProfilePatchIn) -> dict[str, object]:
+    """Your own name and interface language (the same as the profile page)."""
+    access = access_of(request)
+    actions.update_profile(
+        user=access.user, name=payload.name, language=payload.language, request=request
+    )
+    return me(request)
 
 
 @router.get("/roles", response={200: list[RoleOut], **errors()})

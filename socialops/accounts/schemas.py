@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from ninja import Field, Schema
 
@@ -25,6 +26,11 @@ class WorkspaceCreateIn(BodySchema):
 class WorkspacePatchIn(BodySchema):
     name: str | None = Field(None, min_length=1, max_length=100)
     time_zone: str | None = Field(None, min_length=1, max_length=64)
+
+
+class ProfilePatchIn(BodySchema):
+    name: str | None = Field(None, max_length=100)
+    language: Literal["zh-hans", "en"] | None = None
 
 
 class UserOut(Schema):

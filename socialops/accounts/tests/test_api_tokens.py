@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from socialops.accounts.models import ApiToken
 from socialops.accounts.queries import hash_secret
-from socialops.conftest import ApiClient, Team
+from socialops.conftest import ApiClient, Team, error_of
 from socialops.core.models import AuditEvent
 
 START = datetime(2026, 6, 1, 1, 0, tzinfo=UTC)
@@ -135,3 +135,28 @@ def test_it_refuses_a_bad_token_form_on_the_page(team):
     assert response.status_code == 422
     assert set(response.context["form"].errors) == {"name", "expires_in_days"}
     assert not ApiToken.objects.exists()
+
+
+def test_it_changes_your_own_name_and_language_through_the_api(team):
+    client = team.api("carol")
+
+    response = client.patch("/me", {"name": "Carol 李", "language": "en"})
+
+    assert response.status_code == 200
+    assert response.json()["user"] == {
+        "id": team.carol.pk,
+        "email": "carol@example.com",
+        "name": "Carol 李",
+        "language": "en",
+    }
+    team.carol.refresh_from_db()
+    assert (team.carol.name, team.carol.language) == ("Carol 李", "en")
+    event = AuditEvent.objects.filter(action="user.profile_updated").latest("id")
+    assert event.before == {"name": "Carol", "language": "zh-hans"}
+
+
+def test_it_refuses_an_unknown_language_through_the_api(team):
+    response = team.api("carol").patch("/me", {"language": "fr"})
+
+    assert response.status_code == 422
+    assert "language" in error_of(response)["fields"]

@@ -83,6 +83,7 @@ class ApiRoute:
 
 API_ROUTES = [
     ApiRoute("GET", "/me", None, 200),
+    ApiRoute("PATCH", "/me", None, 200, {"language": "en"}),
     ApiRoute("GET", "/roles", None, 200),
     ApiRoute("GET", "/workspace", None, 200),
     ApiRoute("PATCH", "/workspace", Perm.WORKSPACE_MANAGE, 200, {"name": "Acme 新名字"}),
