@@ -452,6 +452,37 @@ def disconnect_channel(
     return channel
 
 
+def simulate_faults(
+    *,
+    access: Access,
+    channel: Channel,
+    faults: Mapping[str, Any],
+    request: HttpRequest | None = None,
+) -> None:
+    """Make a simulated account fail as a platform might, to rehearse what the team sees."""
+    access.require(Perm.PLATFORM_MANAGE, request)
+    cls = connector_class(channel.connector)
+    if not cls.simulated:
+        raise ApiError(
+            422,
+            "not_simulated",
+            _("Only simulated accounts can be made to fail on purpose."),
+            {"channel": "not simulated"},
+        )
+    if channel.status == Channel.Status.DISCONNECTED:
+        raise ApiError(409, "disconnected", _("This account is disconnected."))
+    wanted = {key: value for key, value in faults.items() if value}
+    cls(credentials=credentials_of(channel), config=config_of(channel)).inject_faults(wanted)
+    audit.record(
+        action="channel.faults_simulated",
+        workspace=access.workspace,
+        actor=access.user,
+        request=request,
+        target=channel,
+        after={"faults": wanted},
+    )
+
+
 @transaction.atomic
 def mark_reconnect_needed(
     *, channel: Channel, reason: str, error: ConnectorError | None = None, via: str = "system"

@@ -17,4 +17,5 @@ LABELS = {
     "channel.facade_checked": _("Profile item checked"),
     "channel.matrix_updated": _("Account matrix changed"),
     "channel.credentials_rotated": _("Credentials re-encrypted"),
+    "channel.faults_simulated": _("Simulated failures set"),
 }

@@ -30,6 +30,12 @@ urlpatterns = [
     ),
     path(ACCOUNTS + "<int:channel_id>/matrix/", views.matrix, PLATFORM, name="channel_matrix"),
     path(ACCOUNTS + "<int:channel_id>/refresh/", views.refresh, PLATFORM, name="channel_refresh"),
+    path(
+        ACCOUNTS + "<int:channel_id>/simulate/",
+        views.simulate,
+        PLATFORM,
+        name="channel_simulate",
+    ),
     path("w/<slug:slug>/platform/facade/", views.facade_page, PLATFORM, name="facade"),
     path(
         "w/<slug:slug>/platform/facade/<int:channel_id>/<str:item>/",

@@ -256,6 +256,36 @@ def refresh(request: HttpRequest, access: Access, channel_id: int, **_section: s
     return _back(access, request.POST.get("back") == "facade" and "facade" or "channels")
 
 
+class SimulateForm(forms.Form):
+    auth_expired = forms.BooleanField(required=False)
+    rate_limited = forms.IntegerField(required=False, min_value=1, max_value=86400)
+    permanent = forms.CharField(required=False, max_length=200)
+    timeout = forms.BooleanField(required=False)
+
+
+@workspace_view(Perm.PLATFORM_MANAGE)
+@require_POST
+def simulate(
+    request: HttpRequest, access: Access, channel_id: int, **_section: str
+) -> HttpResponse:
+    channel = queries.channel(access.workspace, channel_id, request)
+    form = SimulateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Those failure settings are not valid."))
+        return _back(access)
+    try:
+        actions.simulate_faults(
+            access=access, channel=channel, faults=form.cleaned_data, request=request
+        )
+    except (ApiError, ValidationError) as exc:
+        _complain(request, exc)
+    else:
+        messages.success(
+            request, _("Simulated failures for %(handle)s saved.") % {"handle": channel.handle}
+        )
+    return _back(access)
+
+
 @workspace_view(Perm.PLATFORM_VIEW)
 def facade_page(request: HttpRequest, access: Access, **_section: str) -> HttpResponse:
     found = list(queries.workspace_channels(access.workspace))

@@ -293,6 +293,14 @@ class Connector:
     def close_push_endpoint(self, *, key: str) -> None:
         """Stop accepting pushes for this account (on disconnect)."""
 
+    def inject_faults(self, faults: Mapping[str, Any]) -> None:
+        """Simulated connectors only: make later calls fail, for training and demos.
+
+        faults: auth_expired (bool), rate_limited (seconds), permanent (message), timeout (bool);
+        empty clears them.
+        """
+        raise ConnectorError(f"{self.code} is a real platform: nothing to simulate", permanent=True)
+
     def refreshed_credentials(self) -> dict[str, Any] | None:
         """New credentials if the connector renewed them during calls (token refresh)."""
         return None

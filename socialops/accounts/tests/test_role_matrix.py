@@ -321,6 +321,7 @@ PAGES = [
     Page("POST", "channel_disconnect", Perm.PLATFORM_MANAGE, 302, _channel),
     Page("POST", "channel_matrix", Perm.PLATFORM_MANAGE, 302, _channel, {"role": "product"}),
     Page("POST", "channel_refresh", Perm.PLATFORM_MANAGE, 302, _channel),
+    Page("POST", "channel_simulate", Perm.PLATFORM_MANAGE, 302, _channel, {"timeout": "on"}),
     Page("GET", "facade", Perm.PLATFORM_VIEW, 200),
     Page(
         "POST",

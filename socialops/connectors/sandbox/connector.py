@@ -114,6 +114,24 @@ class SandboxConnector(Connector):
             workspace = Workspace.objects.get(pk=self.config["workspace_id"])
         return network.world_for(workspace=workspace, at=clock.now())
 
+    def inject_faults(self, faults: Mapping[str, Any]) -> None:
+        """Make this account's next calls fail as a real platform's might (training, demos)."""
+        account = Account.objects.filter(
+            pk=int(self.credentials.get("account_id") or 0),
+            world_id=int(self.credentials.get("world") or 0),
+            token=str(self.credentials.get("token") or "-"),
+        ).first()
+        if account is None:
+            raise AuthExpired("The sandbox account's token is not valid", platform_code="21327")
+        seconds = faults.get("rate_limited")
+        network.set_faults(
+            account,
+            auth_expired=bool(faults.get("auth_expired")),
+            rate_limited=float(seconds) if seconds else None,
+            permanent=str(faults.get("permanent") or ""),
+            timeout=bool(faults.get("timeout")),
+        )
+
     # ---- every call starts here ----------------------------------------------------------
 
     def _account(self, *, write: bool = False) -> Account:
