@@ -31,8 +31,8 @@ DEMO_ACCOUNTS = [
         "manager@demo.socialops.local",
         "10",
         {
-            "avatar_url": "https://sandbox.socialops.local/media/demobrand-logo.png",
-            "banner_url": "https://sandbox.socialops.local/media/demobrand-banner.png",
+            "avatar_url": "/static/sandbox/demobrand-logo.svg",
+            "banner_url": "/static/sandbox/demobrand-banner.svg",
             "bio": "示例品牌官方账号：新品发布、品牌活动与福利第一时间在这里。",
             "website": "https://demo.socialops.local",
             "contact_email": "hello@demo.socialops.local",
@@ -47,7 +47,7 @@ DEMO_ACCOUNTS = [
         "agent@demo.socialops.local",
         "20",
         {
-            "avatar_url": "https://sandbox.socialops.local/media/demobrand-logo.png",
+            "avatar_url": "/static/sandbox/demobrand-logo.svg",
             "bio": "示例品牌官方客服，工作日 9:00–21:00 在线，私信必回。",
             "contact_phone": "400-820-8820",
             "verification": "企业认证",
@@ -60,7 +60,7 @@ DEMO_ACCOUNTS = [
         Channel.Role.PRODUCT,
         "editor@demo.socialops.local",
         "6",
-        {"avatar_url": "https://sandbox.socialops.local/media/demobrand-new.png", "bio": "新品"},
+        {"avatar_url": "/static/sandbox/demobrand-new.svg", "bio": "新品"},
         3_000,
     ),
     DemoAccount("ceo_wang", "王总 CEO", Channel.Role.EXECUTIVE, "", "2", {}, 15_000),

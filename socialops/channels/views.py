@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from socialops.accounts.decorators import workspace_view
@@ -49,7 +49,10 @@ def connect_form_for(cls: type[Connector], data: Any = None) -> forms.Form:
 class MatrixForm(forms.Form):
     role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Channel.Role.choices)
     owner = forms.TypedChoiceField(
-        label=gettext_lazy("Owner"), required=False, coerce=int, empty_value=None
+        label=pgettext_lazy("person responsible for an account", "Owner"),
+        required=False,
+        coerce=int,
+        empty_value=None,
     )
     weekly_capacity_hours = forms.DecimalField(
         label=gettext_lazy("Hours per week"), min_value=0, max_value=168, decimal_places=1
