@@ -19,6 +19,7 @@ from socialops.accounts.api import router as accounts_router
 from socialops.accounts.auth import TokenAuth
 from socialops.accounts.queries import AccessDenied
 from socialops.channels.api import router as channels_router
+from socialops.content.api import router as content_router
 from socialops.core.api import router as core_router
 from socialops.core.errors import STATUS_CODES, ApiError, error_response
 from socialops.platforms.api import router as platforms_router
@@ -66,6 +67,7 @@ api.add_router("", accounts_router)
 api.add_router("", core_router)
 api.add_router("", platforms_router)
 api.add_router("", channels_router)
+api.add_router("", content_router)
 
 
 def _fields_from_ninja(errors: list[dict[str, object]]) -> dict[str, str]:

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "socialops.channels",
     "socialops.connectors.sandbox",
     "socialops.connectors.wechat",
+    "socialops.content",
 ]
 
 MIDDLEWARE = [

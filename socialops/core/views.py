@@ -27,9 +27,9 @@ from socialops.core.queries import (
     worker_status,
 )
 
-# The Platform section has its own pages (socialops/platforms/urls.py, before these).
+# The Platform and Content sections have their own pages (socialops/platforms/urls.py and
+# socialops/content/urls.py, before these).
 SECTIONS = {
-    "content": (_("Content"), Perm.CONTENT_VIEW),
     "interaction": (_("Interaction"), Perm.INBOX_VIEW),
     "analytics": (_("Analytics"), Perm.ANALYTICS_VIEW),
 }

@@ -24,6 +24,7 @@ from socialops.conftest import (
     make_user,
     row_counts,
 )
+from socialops.content.models import EditorialRule
 from socialops.core.models import AuditEvent
 from socialops.core.views import SECTIONS
 
@@ -78,6 +79,7 @@ class ApiRoute:
             code="weibo",
             channel_id=targets.channel.pk,
             item="avatar",
+            rule_id=_rule_id(targets) if "{rule_id}" in self.path else 0,
         )
 
 
@@ -123,6 +125,18 @@ API_ROUTES = [
     ApiRoute("GET", "/connectors", Perm.PLATFORM_VIEW, 200),
     ApiRoute("GET", "/platforms", Perm.PLATFORM_VIEW, 200),
     ApiRoute("GET", "/platforms/{code}", Perm.PLATFORM_VIEW, 200),
+    ApiRoute("POST", "/lint", Perm.CONTENT_VIEW, 200, {"text": "关注微博", "platform": "weibo"}),
+    ApiRoute("GET", "/editorial-rules", Perm.CONTENT_VIEW, 200),
+    ApiRoute(
+        "POST",
+        "/editorial-rules",
+        Perm.CONTENT_APPROVE,
+        201,
+        {"kind": "forbidden_words", "params": {"words": ["发票"]}},
+    ),
+    ApiRoute("GET", "/editorial-rules/{rule_id}", Perm.CONTENT_VIEW, 200),
+    ApiRoute("PATCH", "/editorial-rules/{rule_id}", Perm.CONTENT_APPROVE, 200, {"enabled": False}),
+    ApiRoute("DELETE", "/editorial-rules/{rule_id}", Perm.CONTENT_APPROVE, 204),
     ApiRoute(
         "POST",
         "/advisor",
@@ -139,6 +153,16 @@ API_ROUTES = [
         },
     ),
 ]
+
+
+def _rule_id(targets: Targets) -> int:
+    """A new publishing rule in alice's workspace for each call (routes may delete it)."""
+    rule = EditorialRule.objects.create(
+        workspace=targets.channel.workspace,
+        kind=EditorialRule.Kind.FORBIDDEN_WORDS,
+        params={"words": [{"word": "发票", "pinyin": False, "replacement": ""}]},
+    )
+    return rule.pk
 
 
 def expected_status(role: str, perm: Perm | None, ok: int) -> int:
@@ -274,6 +298,10 @@ def _channel(targets: Targets, caller: str) -> dict[str, Any]:
     return {"channel_id": targets.channel.pk}
 
 
+def _rule(targets: Targets, caller: str) -> dict[str, Any]:
+    return {"rule_id": _rule_id(targets)}
+
+
 PAGES = [
     Page("GET", "dashboard", Perm.WORKSPACE_VIEW, 200),
     Page("GET", "workspace_settings", Perm.WORKSPACE_VIEW, 200),
@@ -336,6 +364,29 @@ PAGES = [
         "GET", "platform_detail", Perm.PLATFORM_VIEW, 200, lambda targets, caller: {"code": "weibo"}
     ),
     Page("GET", "platform_advisor", Perm.PLATFORM_VIEW, 200),
+    Page("GET", "content", Perm.CONTENT_VIEW, 200),
+    Page("GET", "content_rules", Perm.CONTENT_VIEW, 200),
+    Page(
+        "POST",
+        "content_rule_new",
+        Perm.CONTENT_APPROVE,
+        302,
+        data={"kind": "max_links", "severity": "warning", "max": "1"},
+    ),
+    Page("GET", "content_rule_edit", Perm.CONTENT_APPROVE, 200, _rule),
+    Page(
+        "POST",
+        "content_rule_edit",
+        Perm.CONTENT_APPROVE,
+        302,
+        _rule,
+        {"kind": "forbidden_words", "severity": "warning", "words": "发票"},
+    ),
+    Page("POST", "content_rule_toggle", Perm.CONTENT_APPROVE, 302, _rule),
+    Page("POST", "content_rule_delete", Perm.CONTENT_APPROVE, 302, _rule),
+    Page(
+        "POST", "content_lint", Perm.CONTENT_VIEW, 200, data={"text": "微博", "platform": "weibo"}
+    ),
     *(Page("GET", "section", perm, 200, section=name) for name, (_t, perm) in SECTIONS.items()),
 ]
 
@@ -367,7 +418,8 @@ HAND_WRITTEN_PAGES = [
     ("dave", "GET invitations", 403),
     ("erin", "GET audit_log", 200),
     ("carol", "GET audit_log", 403),
-    ("dave", "GET section:content", 200),
+    ("dave", "GET content", 200),
+    ("carol", "POST content_rule_new", 403),
     ("erin", "POST change_role", 403),
 ]
 

@@ -28,6 +28,7 @@ def _concrete(path: str) -> str:
         .replace("{code}", "weibo")
         .replace("{channel_id}", "1")
         .replace("{item}", "avatar")
+        .replace("{rule_id}", "1")
     )
 
 

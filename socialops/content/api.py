@@ -1,0 +1,92 @@
+"""API routes for publishing rules and the lint endpoint."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import translation
+from ninja import Router, Status
+from ninja.pagination import paginate
+
+from socialops.accounts.auth import access_of
+from socialops.accounts.roles import Perm
+from socialops.core.pagination import CursorPagination
+from socialops.core.schemas import errors
+
+from . import actions, queries
+from .models import EditorialRule
+from .rules import Severity
+from .schemas import LintIn, LintOut, RuleIn, RuleOut, RulePatchIn
+
+router = Router(tags=["content"])
+
+
+@router.post("/lint", response={200: LintOut, **errors(403, 409)})
+def lint(request: HttpRequest, payload: LintIn) -> dict[str, Any]:
+    """Check a text against the workspace's enabled rules; messages in the caller's language."""
+    access = access_of(request)
+    access.require(Perm.CONTENT_VIEW, request)
+    with translation.override(access.user.language or "zh-hans"):  # messages in theirs
+        findings = queries.lint_for(
+            access.workspace,
+            payload.text,
+            platform=payload.platform,
+            paid=payload.paid,
+            topics=payload.topics,
+        )
+    return {
+        "ok": not any(f.severity == Severity.ERROR for f in findings),
+        "findings": [asdict(f) for f in findings],
+    }
+
+
+@router.get("/editorial-rules", response={200: list[RuleOut], **errors(403)})
+@paginate(CursorPagination, ordering=("id",))
+def rules(request: HttpRequest) -> QuerySet[EditorialRule]:
+    access = access_of(request)
+    access.require(Perm.CONTENT_VIEW, request)
+    return queries.workspace_rules(access.workspace)
+
+
+@router.post("/editorial-rules", response={201: RuleOut, **errors(403, 409)})
+def create(request: HttpRequest, payload: RuleIn) -> Status[EditorialRule]:
+    rule = actions.create_rule(
+        access=access_of(request),
+        kind=payload.kind,
+        name=payload.name,
+        params=payload.params,
+        severity=payload.severity,
+        enabled=payload.enabled,
+        applies_to=payload.applies_to,
+        request=request,
+    )
+    return Status(201, rule)
+
+
+def _rule(request: HttpRequest, rule_id: int, perm: Perm) -> EditorialRule:
+    access = access_of(request)
+    access.require(perm, request)
+    return queries.rule(access.workspace, rule_id, request)
+
+
+@router.get("/editorial-rules/{rule_id}", response={200: RuleOut, **errors(403, 404)})
+def rule(request: HttpRequest, rule_id: int) -> EditorialRule:
+    return _rule(request, rule_id, Perm.CONTENT_VIEW)
+
+
+@router.patch("/editorial-rules/{rule_id}", response={200: RuleOut, **errors(403, 404)})
+def update(request: HttpRequest, rule_id: int, payload: RulePatchIn) -> EditorialRule:
+    found = _rule(request, rule_id, Perm.CONTENT_APPROVE)
+    changes = {key: getattr(payload, key) for key in payload.model_fields_set}
+    changes = {key: value for key, value in changes.items() if value is not None}
+    return actions.update_rule(access=access_of(request), rule=found, request=request, **changes)
+
+
+@router.delete("/editorial-rules/{rule_id}", response={204: None, **errors(403, 404)})
+def delete(request: HttpRequest, rule_id: int) -> Status[None]:
+    found = _rule(request, rule_id, Perm.CONTENT_APPROVE)
+    actions.delete_rule(access=access_of(request), rule=found, request=request)
+    return Status(204, None)
