@@ -18,4 +18,5 @@ LABELS = {
     "channel.matrix_updated": _("Account matrix changed"),
     "channel.credentials_rotated": _("Credentials re-encrypted"),
     "channel.faults_simulated": _("Simulated failures set"),
+    "channel.platform_error": _("The platform refused a call"),
 }

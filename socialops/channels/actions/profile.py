@@ -45,7 +45,7 @@ def refresh_profile(
             _("The platform no longer accepts this account's authorisation: reconnect it."),
         ) from error
     except ConnectorError as error:
-        _record_error(channel, error)
+        _record_error(access=access, channel=channel, error=error, request=request)
         raise ApiError(
             409,
             "platform_error",
@@ -55,9 +55,25 @@ def refresh_profile(
 
 
 @transaction.atomic
-def _record_error(channel: Channel, error: ConnectorError) -> None:
+def _record_error(
+    *, access: Access, channel: Channel, error: ConnectorError, request: HttpRequest | None
+) -> None:
+    """Keep the platform's refusal on the account and in the audit log."""
     Channel.objects.filter(pk=channel.pk).update(
         last_error=f"{error.code}: {error.message}"[:500], last_error_at=now()
+    )
+    audit.record(
+        action="channel.platform_error",
+        workspace=access.workspace,
+        actor=access.user,
+        request=request,
+        target=channel,
+        after={
+            "code": error.code,
+            "platform_code": error.platform_code,
+            "message": error.message[:500],
+            "permanent": error.permanent,
+        },
     )
 
 

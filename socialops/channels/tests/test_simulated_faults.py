@@ -70,3 +70,25 @@ def test_it_refuses_to_simulate_failures_of_a_real_platform(team):
 
     assert (refused.value.status, refused.value.code) == (422, "not_simulated")
     assert not AuditEvent.objects.filter(action="channel.faults_simulated").exists()
+
+
+def test_it_keeps_a_platform_refusal_on_the_account_and_in_the_audit_log(team):
+    channel = _sandbox(team)
+    actions.simulate_faults(
+        access=team.access("alice"), channel=channel, faults={"rate_limited": 600}
+    )
+
+    with pytest.raises(ApiError) as refused:
+        actions.refresh_profile(access=team.access("bob"), channel=channel)
+
+    assert refused.value.code == "platform_error"
+    channel.refresh_from_db()
+    assert channel.last_error.startswith("rate_limited:")
+    event = AuditEvent.objects.filter(action="channel.platform_error").latest("id")
+    assert event.actor == team.bob
+    assert event.after == {
+        "code": "rate_limited",
+        "platform_code": "10023",
+        "message": "Rate limited (simulated)",
+        "permanent": False,
+    }
