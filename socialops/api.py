@@ -18,6 +18,7 @@ from ninja.renderers import JSONRenderer
 from socialops.accounts.api import router as accounts_router
 from socialops.accounts.auth import TokenAuth
 from socialops.accounts.queries import AccessDenied
+from socialops.campaigns.api import router as campaigns_router
 from socialops.channels.api import router as channels_router
 from socialops.content.api import router as content_router
 from socialops.core.api import router as core_router
@@ -68,6 +69,7 @@ api.add_router("", core_router)
 api.add_router("", platforms_router)
 api.add_router("", channels_router)
 api.add_router("", content_router)
+api.add_router("", campaigns_router)
 
 
 def _fields_from_ninja(errors: list[dict[str, object]]) -> dict[str, str]:

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "socialops.connectors.sandbox",
     "socialops.connectors.wechat",
     "socialops.content",
+    "socialops.campaigns",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("socialops.connectors.wechat.urls")),
     path("", include("socialops.channels.urls")),
     path("", include("socialops.platforms.urls")),  # before core: it owns /w/<slug>/platform/
+    path("", include("socialops.campaigns.urls")),  # before content: /w/<slug>/content/topics/
     path("", include("socialops.content.urls")),  # before core: it owns /w/<slug>/content/
     path("", include("socialops.core.urls")),
 ]

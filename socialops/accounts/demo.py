@@ -12,6 +12,7 @@ from socialops.accounts import actions
 from socialops.accounts.models import Membership, User, Workspace
 from socialops.accounts.roles import Role
 from socialops.channels.demo import load_demo_channels
+from socialops.content.demo import load_demo_pillars
 from socialops.core import audit
 
 OWNER_EMAIL = "owner@demo.socialops.local"
@@ -69,6 +70,7 @@ def load_demo() -> list[str]:
                 after={"user": user.pk, "role": role},
             )
     load_demo_channels(main)
+    load_demo_pillars(main)
     return [
         "Demo workspace 示例品牌 Demo Brand is ready at " + settings.SITE_URL + "/",
         f"  owner login: {OWNER_EMAIL}  password: {password}",

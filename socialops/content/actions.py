@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from socialops.accounts.models import Workspace
 from socialops.accounts.queries import Access
 from socialops.accounts.roles import Perm
 from socialops.core import audit
@@ -15,7 +17,9 @@ from socialops.core.audit import snapshot
 from socialops.core.clock import now
 from socialops.platforms import catalog
 
-from .models import EditorialRule
+from . import queries
+from .models import ContentPillar, EditorialRule
+from .pillars import DEFAULT_PILLARS
 from .rules import Kind, ParamsError, clean_params
 
 if TYPE_CHECKING:
@@ -145,3 +149,213 @@ def delete_rule(*, access: Access, rule: EditorialRule, request: HttpRequest | N
         before=before,
     )
     locked.delete()
+
+
+# Content pillars (内容构成) ---------------------------------------------------------------------
+
+PILLAR_FIELDS = ["name", "description", "colour", "target_share", "position", "archived"]
+PILLAR_CHANGES = {"name", "description", "colour", "target_share", "position", "archived"}
+COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def _check_pillar(access: Access, pillar: ContentPillar) -> None:
+    """Field errors of a pillar about to be saved, the sum of active targets included."""
+    fields: dict[str, str] = {}
+    if not pillar.name:
+        fields["name"] = _("Give the pillar a name.")
+    elif len(pillar.name) > 50:
+        fields["name"] = _("At most 50 characters.")
+    elif (
+        not pillar.archived
+        and ContentPillar.objects.filter(
+            workspace=access.workspace, archived=False, name__iexact=pillar.name
+        )
+        .exclude(pk=pillar.pk)
+        .exists()
+    ):
+        fields["name"] = _("Another pillar already has this name.")
+    if len(pillar.description) > 500:
+        fields["description"] = _("At most 500 characters.")
+    if not COLOUR.match(pillar.colour):
+        fields["colour"] = _("A colour like #1a2b3c.")
+    if not 0 <= pillar.target_share <= 100:
+        fields["target_share"] = _("A share from 0 to 100 percent.")
+    elif not pillar.archived:
+        others = queries.allocated_share(access.workspace, exclude=pillar.pk)
+        if others + pillar.target_share > 100:
+            fields["target_share"] = _(
+                "Active targets would add up to %(total)s%%; at most 100%%. "
+                "%(free)s%% is unallocated."
+            ) % {"total": others + pillar.target_share, "free": max(0, 100 - others)}
+    if fields:
+        raise ValidationError(fields)
+
+
+def _record_pillar(
+    access: Access,
+    action: str,
+    pillar: ContentPillar,
+    request: HttpRequest | None,
+    before: dict[str, Any] | None = None,
+) -> None:
+    audit.record(
+        action=action,
+        workspace=access.workspace,
+        actor=access.user,
+        request=request,
+        target=pillar,
+        before=before,
+        after=snapshot(pillar, PILLAR_FIELDS),
+    )
+
+
+@transaction.atomic
+def create_pillar(
+    *,
+    access: Access,
+    name: str,
+    target_share: int,
+    description: str = "",
+    colour: str = "#0d6efd",
+    request: HttpRequest | None = None,
+) -> ContentPillar:
+    access.require(Perm.CONTENT_APPROVE, request)
+    Workspace.objects.select_for_update().filter(pk=access.workspace.pk).first()  # one at a time
+    last = queries.workspace_pillars(access.workspace, archived=None).order_by("-position").first()
+    pillar = ContentPillar(
+        workspace=access.workspace,
+        name=name.strip(),
+        description=description.strip(),
+        colour=colour.lower(),
+        target_share=target_share,
+        position=(last.position + 1) if last else 0,
+    )
+    _check_pillar(access, pillar)
+    pillar.save()
+    _record_pillar(access, "content_pillar.created", pillar, request)
+    return pillar
+
+
+@transaction.atomic
+def update_pillar(
+    *,
+    access: Access,
+    pillar: ContentPillar,
+    request: HttpRequest | None = None,
+    **changes: Any,
+) -> ContentPillar:
+    """Change any of name, description, colour, target_share, position and archived."""
+    access.require(Perm.CONTENT_APPROVE, request)
+    unknown = set(changes) - PILLAR_CHANGES
+    if unknown:
+        raise TypeError(f"update_pillar() got unexpected fields {sorted(unknown)}")
+    Workspace.objects.select_for_update().filter(pk=access.workspace.pk).first()
+    locked = ContentPillar.objects.select_for_update().get(pk=pillar.pk, workspace=access.workspace)
+    before = snapshot(locked, PILLAR_FIELDS)
+    for key, value in changes.items():
+        if isinstance(value, str):
+            value = value.strip().lower() if key == "colour" else value.strip()
+        setattr(locked, key, value)
+    _check_pillar(access, locked)
+    after = snapshot(locked, PILLAR_FIELDS)
+    if after != before:
+        locked.updated_at = now()
+        locked.save()
+        changed = [key for key in before if before[key] != after[key]]
+        if changed == ["archived"]:
+            action = "content_pillar.archived" if locked.archived else "content_pillar.restored"
+        else:
+            action = "content_pillar.updated"
+        _record_pillar(access, action, locked, request, before)
+    return locked
+
+
+def archive_pillar(
+    *, access: Access, pillar: ContentPillar, request: HttpRequest | None = None
+) -> ContentPillar:
+    """Archived pillars keep their posts' tags but leave the targets and the pickers."""
+    return update_pillar(access=access, pillar=pillar, archived=True, request=request)
+
+
+@transaction.atomic
+def reorder_pillars(
+    *, access: Access, order: list[int], request: HttpRequest | None = None
+) -> list[ContentPillar]:
+    """Put the workspace's active pillars in the given order of ids (others follow as they were)."""
+    access.require(Perm.CONTENT_APPROVE, request)
+    pillars = list(
+        queries.workspace_pillars(access.workspace).select_for_update().order_by("position", "id")
+    )
+    known = {p.pk: p for p in pillars}
+    unknown = [pid for pid in order if pid not in known]
+    if unknown or len(set(order)) != len(order):
+        raise ValidationError({"order": _("Give each active pillar of this workspace once.")})
+    ordered = [known[pid] for pid in order] + [p for p in pillars if p.pk not in set(order)]
+    before = {str(p.pk): p.position for p in pillars}
+    for position, pillar in enumerate(ordered):
+        if pillar.position != position:
+            pillar.position = position
+            pillar.updated_at = now()
+            pillar.save(update_fields=["position", "updated_at"])
+    after = {str(p.pk): p.position for p in ordered}
+    if after != before:
+        audit.record(
+            action="content_pillar.reordered",
+            workspace=access.workspace,
+            actor=access.user,
+            request=request,
+            before={"order": [p.pk for p in pillars]},
+            after={"order": [p.pk for p in ordered]},
+        )
+    return ordered
+
+
+def move_pillar(
+    *, access: Access, pillar: ContentPillar, step: int, request: HttpRequest | None = None
+) -> list[ContentPillar]:
+    """Move an active pillar one place up (step -1) or down (+1)."""
+    ids = list(queries.workspace_pillars(access.workspace).values_list("pk", flat=True))
+    if pillar.pk not in ids:
+        raise ValidationError({"order": _("Only active pillars can be moved.")})
+    index = ids.index(pillar.pk)
+    other = index + step
+    if 0 <= other < len(ids):
+        ids[index], ids[other] = ids[other], ids[index]
+    return reorder_pillars(access=access, order=ids, request=request)
+
+
+@transaction.atomic
+def load_default_pillars(
+    *, access: Access, request: HttpRequest | None = None
+) -> list[ContentPillar]:
+    """Add the suggested pillars the workspace lacks (by active name); refused past 100%."""
+    access.require(Perm.CONTENT_APPROVE, request)
+    Workspace.objects.select_for_update().filter(pk=access.workspace.pk).first()
+    active = {
+        name.lower()
+        for name in queries.workspace_pillars(access.workspace).values_list("name", flat=True)
+    }
+    missing = [d for d in DEFAULT_PILLARS if d.name.lower() not in active]
+    adding = sum(d.target_share for d in missing)
+    allocated = queries.allocated_share(access.workspace)
+    if allocated + adding > 100:
+        raise ValidationError(
+            {
+                "target_share": _(
+                    "The suggested pillars need %(need)s%% but only %(free)s%% is unallocated; "
+                    "lower or archive some targets first."
+                )
+                % {"need": adding, "free": max(0, 100 - allocated)}
+            }
+        )
+    return [
+        create_pillar(
+            access=access,
+            name=d.name,
+            description=d.description,
+            colour=d.colour,
+            target_share=d.target_share,
+            request=request,
+        )
+        for d in missing
+    ]

@@ -17,9 +17,18 @@ from socialops.core.pagination import CursorPagination
 from socialops.core.schemas import errors
 
 from . import actions, queries
-from .models import EditorialRule
+from .models import ContentPillar, EditorialRule
 from .rules import Severity
-from .schemas import LintIn, LintOut, RuleIn, RuleOut, RulePatchIn
+from .schemas import (
+    LintIn,
+    LintOut,
+    PillarIn,
+    PillarOut,
+    PillarPatchIn,
+    RuleIn,
+    RuleOut,
+    RulePatchIn,
+)
 
 router = Router(tags=["content"])
 
@@ -89,4 +98,60 @@ def update(request: HttpRequest, rule_id: int, payload: RulePatchIn) -> Editoria
 def delete(request: HttpRequest, rule_id: int) -> Status[None]:
     found = _rule(request, rule_id, Perm.CONTENT_APPROVE)
     actions.delete_rule(access=access_of(request), rule=found, request=request)
+    return Status(204, None)
+
+
+# Content pillars (内容构成) ---------------------------------------------------------------------
+
+
+@router.get("/pillars", response={200: list[PillarOut], **errors(403)})
+@paginate(CursorPagination, ordering=("position", "id"))
+def pillars(request: HttpRequest, include_archived: bool = False) -> QuerySet[ContentPillar]:
+    """The workspace's pillars in their order; archived ones only when asked."""
+    access = access_of(request)
+    access.require(Perm.CONTENT_VIEW, request)
+    return queries.workspace_pillars(access.workspace, None if include_archived else False)
+
+
+@router.post("/pillars", response={201: PillarOut, **errors(403, 409)})
+def create_pillar(request: HttpRequest, payload: PillarIn) -> Status[ContentPillar]:
+    """A 422 on target_share when active targets would add up to more than 100 percent."""
+    pillar = actions.create_pillar(
+        access=access_of(request),
+        name=payload.name,
+        description=payload.description,
+        colour=payload.colour,
+        target_share=payload.target_share,
+        request=request,
+    )
+    return Status(201, pillar)
+
+
+def _pillar(request: HttpRequest, pillar_id: int, perm: Perm) -> ContentPillar:
+    access = access_of(request)
+    access.require(perm, request)
+    return queries.pillar(access.workspace, pillar_id)
+
+
+@router.get("/pillars/{pillar_id}", response={200: PillarOut, **errors(403, 404)})
+def pillar(request: HttpRequest, pillar_id: int) -> ContentPillar:
+    return _pillar(request, pillar_id, Perm.CONTENT_VIEW)
+
+
+@router.patch("/pillars/{pillar_id}", response={200: PillarOut, **errors(403, 404)})
+def update_pillar(request: HttpRequest, pillar_id: int, payload: PillarPatchIn) -> ContentPillar:
+    """A 422 on target_share when active targets would add up to more than 100 percent."""
+    found = _pillar(request, pillar_id, Perm.CONTENT_APPROVE)
+    changes = {key: getattr(payload, key) for key in payload.model_fields_set}
+    changes = {key: value for key, value in changes.items() if value is not None}
+    return actions.update_pillar(
+        access=access_of(request), pillar=found, request=request, **changes
+    )
+
+
+@router.delete("/pillars/{pillar_id}", response={204: None, **errors(403, 404)})
+def archive_pillar(request: HttpRequest, pillar_id: int) -> Status[None]:
+    """Archives the pillar (tags on posts stay); PATCH archived=false restores it."""
+    found = _pillar(request, pillar_id, Perm.CONTENT_APPROVE)
+    actions.archive_pillar(access=access_of(request), pillar=found, request=request)
     return Status(204, None)

@@ -185,3 +185,21 @@ class LintForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["platform"].choices = platform_choices()  # type: ignore[attr-defined]
+
+
+class PillarForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=50)
+    description = forms.CharField(label=_("Description"), max_length=500, required=False)
+    colour = forms.RegexField(
+        label=_("Colour"),
+        regex=r"^#[0-9a-fA-F]{6}$",
+        initial="#0d6efd",
+        widget=forms.TextInput(attrs={"type": "color"}),
+    )
+    target_share = forms.IntegerField(
+        label=_("Target share (%)"), min_value=0, max_value=100, initial=0
+    )
+
+    def add_action_errors(self, exc: ValidationError) -> None:
+        for key, messages in exc.message_dict.items():
+            self.add_error(key if key in self.fields else None, messages)

@@ -57,3 +57,29 @@ class EditorialRule(models.Model):
             severity=self.severity,
             platforms=tuple(self.applies_to),
         )
+
+
+class ContentPillar(models.Model):
+    """A theme posts are tagged with (内容构成), with the share of posts it should take."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=50)
+    description = models.CharField(max_length=500, blank=True)
+    colour = models.CharField(max_length=7, default="#0d6efd")  # #rrggbb
+    target_share = models.PositiveSmallIntegerField(default=0)  # percent, 0-100
+    position = models.PositiveIntegerField(default=0)
+    archived = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=now)
+    updated_at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["workspace", "archived", "position"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(target_share__lte=100), name="content_pillar_share_at_most_100"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

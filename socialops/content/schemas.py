@@ -6,7 +6,7 @@ from typing import Any
 from ninja import Field, Schema
 from pydantic import StrictBool
 
-from socialops.core.schemas import BodySchema
+from socialops.core.schemas import BodySchema, JsonInt
 
 from .models import EditorialRule
 
@@ -73,3 +73,36 @@ class FindingOut(Schema):
 class LintOut(Schema):
     ok: bool = Field(description="No errors (warnings allowed).")
     findings: list[FindingOut]
+
+
+COLOUR_PATTERN = r"^#[0-9a-fA-F]{6}$"
+
+
+class PillarOut(Schema):
+    id: int
+    name: str
+    description: str
+    colour: str = Field(description="#rrggbb")
+    target_share: int = Field(description="Percent of posts this pillar should take, 0-100.")
+    position: int
+    archived: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class PillarIn(BodySchema):
+    name: str = Field(min_length=1, max_length=50)
+    description: str = Field("", max_length=500)
+    colour: str = Field("#0d6efd", pattern=COLOUR_PATTERN)
+    target_share: JsonInt = Field(
+        ge=0, le=100, description="Percent; active pillars' targets add up to at most 100."
+    )
+
+
+class PillarPatchIn(BodySchema):
+    name: str | None = Field(None, min_length=1, max_length=50)
+    description: str | None = Field(None, max_length=500)
+    colour: str | None = Field(None, pattern=COLOUR_PATTERN)
+    target_share: JsonInt | None = Field(None, ge=0, le=100)
+    position: JsonInt | None = Field(None, ge=0, le=100_000)
+    archived: StrictBool | None = None

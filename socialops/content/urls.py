@@ -31,4 +31,35 @@ urlpatterns = [
         name="content_rule_delete",
     ),
     path("w/<slug:slug>/content/lint/", views.lint_box, SECTION, name="content_lint"),
+    path("w/<slug:slug>/content/pillars/", views.pillars_page, SECTION, name="content_pillars"),
+    path(
+        "w/<slug:slug>/content/pillars/new/",
+        views.pillar_create,
+        SECTION,
+        name="content_pillar_new",
+    ),
+    path(
+        "w/<slug:slug>/content/pillars/defaults/",
+        views.pillar_defaults,
+        SECTION,
+        name="content_pillar_defaults",
+    ),
+    path(
+        "w/<slug:slug>/content/pillars/<int:pillar_id>/",
+        views.pillar_edit,
+        SECTION,
+        name="content_pillar_edit",
+    ),
+    path(
+        "w/<slug:slug>/content/pillars/<int:pillar_id>/archive/",
+        views.pillar_archive,
+        SECTION,
+        name="content_pillar_archive",
+    ),
+    path(
+        "w/<slug:slug>/content/pillars/<int:pillar_id>/move/",
+        views.pillar_move,
+        SECTION,
+        name="content_pillar_move",
+    ),
 ]

@@ -1,4 +1,4 @@
-"""Pages of the Content section: its landing and the publishing rules with a live lint box."""
+"""Pages of the Content section: its landing, the publishing rules with a live lint box, pillars."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from socialops.accounts.queries import Access
 from socialops.accounts.roles import Perm
 
 from . import actions, queries
-from .forms import FIELDS_OF_KIND, LintForm, RuleForm
+from .forms import FIELDS_OF_KIND, LintForm, PillarForm, RuleForm
 from .highlight import highlighted
-from .models import EditorialRule
+from .models import ContentPillar, EditorialRule
 from .rules import Severity
 
 SAMPLE_TEXT = "新品上市！关注微 博 @Acme官方 了解详情 https://example.com/a #新品#"
@@ -154,3 +154,119 @@ def lint_box(request: HttpRequest, access: Access, section: str) -> HttpResponse
     data = form.cleaned_data
     result = _lint_result(access, data["text"], data["platform"], paid=data["paid"])
     return render(request, "content/_lint_result.html", {"result": result})
+
+
+# Content pillars (内容构成) ---------------------------------------------------------------------
+
+
+def _pillars_context(access: Access, form: PillarForm | None = None) -> dict[str, Any]:
+    pillars = list(queries.workspace_pillars(access.workspace))
+    allocated = sum(p.target_share for p in pillars)
+    free = max(0, 100 - allocated)
+    return {
+        "pillars": pillars,
+        "archived": queries.workspace_pillars(access.workspace, archived=True),
+        "allocated": allocated,
+        "unallocated": free,
+        "form": form or PillarForm(initial={"target_share": min(free, 10)}),
+    }
+
+
+@workspace_view(Perm.CONTENT_VIEW)
+def pillars_page(request: HttpRequest, access: Access, section: str) -> HttpResponse:
+    return render(request, "content/pillars.html", _pillars_context(access))
+
+
+def _save_pillar(
+    request: HttpRequest, access: Access, pillar: ContentPillar | None
+) -> PillarForm | None:
+    """Create or update from the posted form; None on success, else the form with errors."""
+    form = PillarForm(request.POST)
+    if not form.is_valid():
+        return form
+    data = form.cleaned_data
+    try:
+        if pillar is None:
+            actions.create_pillar(access=access, request=request, **data)
+        else:
+            actions.update_pillar(access=access, pillar=pillar, request=request, **data)
+    except ValidationError as exc:
+        form.add_action_errors(exc)
+        return form
+    return None
+
+
+@require_POST
+@workspace_view(Perm.CONTENT_APPROVE)
+def pillar_create(request: HttpRequest, access: Access, section: str) -> HttpResponse:
+    form = _save_pillar(request, access, None)
+    if form is None:
+        messages.success(request, _("Pillar added."))
+        return redirect("content_pillars", access.workspace.slug)
+    return render(request, "content/pillars.html", _pillars_context(access, form), status=422)
+
+
+@workspace_view(Perm.CONTENT_APPROVE)
+def pillar_edit(request: HttpRequest, access: Access, section: str, pillar_id: int) -> HttpResponse:
+    pillar = queries.pillar(access.workspace, pillar_id)
+    status = 200
+    if request.method == "POST":
+        form = _save_pillar(request, access, pillar)
+        if form is None:
+            messages.success(request, _("Pillar saved."))
+            return redirect("content_pillars", access.workspace.slug)
+        status = 422
+    else:
+        form = PillarForm(
+            initial={
+                "name": pillar.name,
+                "description": pillar.description,
+                "colour": pillar.colour,
+                "target_share": pillar.target_share,
+            }
+        )
+    free = 100 - queries.allocated_share(access.workspace, exclude=pillar.pk)
+    context = {"pillar": pillar, "form": form, "available": max(0, free)}
+    return render(request, "content/pillar_edit.html", context, status=status)
+
+
+@require_POST
+@workspace_view(Perm.CONTENT_APPROVE)
+def pillar_archive(
+    request: HttpRequest, access: Access, section: str, pillar_id: int
+) -> HttpResponse:
+    pillar = queries.pillar(access.workspace, pillar_id)
+    try:
+        actions.update_pillar(
+            access=access, pillar=pillar, archived=not pillar.archived, request=request
+        )
+    except ValidationError as exc:  # restoring past 100%
+        messages.error(request, " ".join(exc.messages))
+    return redirect("content_pillars", access.workspace.slug)
+
+
+@require_POST
+@workspace_view(Perm.CONTENT_APPROVE)
+def pillar_move(request: HttpRequest, access: Access, section: str, pillar_id: int) -> HttpResponse:
+    pillar = queries.pillar(access.workspace, pillar_id)
+    step = -1 if request.POST.get("direction") == "up" else 1
+    try:
+        actions.move_pillar(access=access, pillar=pillar, step=step, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("content_pillars", access.workspace.slug)
+
+
+@require_POST
+@workspace_view(Perm.CONTENT_APPROVE)
+def pillar_defaults(request: HttpRequest, access: Access, section: str) -> HttpResponse:
+    try:
+        added = actions.load_default_pillars(access=access, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if added:
+            messages.success(request, _("Suggested pillars added: %(n)s.") % {"n": len(added)})
+        else:
+            messages.info(request, _("This workspace already has every suggested pillar."))
+    return redirect("content_pillars", access.workspace.slug)

@@ -13,6 +13,7 @@ from socialops.accounts import actions
 from socialops.accounts.models import ApiToken, Invitation, Membership
 from socialops.accounts.roles import ROLE_PERMISSIONS, Perm, Role, can
 from socialops.api import api
+from socialops.campaigns.models import HashtagSet, Topic
 from socialops.channels.actions import connect_channel
 from socialops.channels.models import Channel
 from socialops.conftest import (
@@ -24,7 +25,7 @@ from socialops.conftest import (
     make_user,
     row_counts,
 )
-from socialops.content.models import EditorialRule
+from socialops.content.models import ContentPillar, EditorialRule
 from socialops.core.models import AuditEvent
 from socialops.core.views import SECTIONS
 
@@ -80,6 +81,9 @@ class ApiRoute:
             channel_id=targets.channel.pk,
             item="avatar",
             rule_id=_rule_id(targets) if "{rule_id}" in self.path else 0,
+            topic_id=_topic_id(targets) if "{topic_id}" in self.path else 0,
+            set_id=_set_id(targets) if "{set_id}" in self.path else 0,
+            pillar_id=_pillar_id(targets) if "{pillar_id}" in self.path else 0,
         )
 
 
@@ -137,6 +141,22 @@ API_ROUTES = [
     ApiRoute("GET", "/editorial-rules/{rule_id}", Perm.CONTENT_VIEW, 200),
     ApiRoute("PATCH", "/editorial-rules/{rule_id}", Perm.CONTENT_APPROVE, 200, {"enabled": False}),
     ApiRoute("DELETE", "/editorial-rules/{rule_id}", Perm.CONTENT_APPROVE, 204),
+    ApiRoute("GET", "/topics", Perm.CONTENT_VIEW, 200),
+    ApiRoute("POST", "/topics", Perm.CONTENT_EDIT, 201, {"name": "新品发布"}),
+    ApiRoute("GET", "/topics/{topic_id}", Perm.CONTENT_VIEW, 200),
+    ApiRoute("GET", "/topics/{topic_id}/render", Perm.CONTENT_VIEW, 200),
+    ApiRoute("PATCH", "/topics/{topic_id}", Perm.CONTENT_EDIT, 200, {"notes": "主推"}),
+    ApiRoute("DELETE", "/topics/{topic_id}", Perm.CONTENT_EDIT, 204),
+    ApiRoute("GET", "/hashtag-sets", Perm.CONTENT_VIEW, 200),
+    ApiRoute("POST", "/hashtag-sets", Perm.CONTENT_EDIT, 201, {"name": "大促"}),
+    ApiRoute("GET", "/hashtag-sets/{set_id}", Perm.CONTENT_VIEW, 200),
+    ApiRoute("PATCH", "/hashtag-sets/{set_id}", Perm.CONTENT_EDIT, 200, {"purpose": "新品"}),
+    ApiRoute("DELETE", "/hashtag-sets/{set_id}", Perm.CONTENT_EDIT, 204),
+    ApiRoute("GET", "/pillars", Perm.CONTENT_VIEW, 200),
+    ApiRoute("POST", "/pillars", Perm.CONTENT_APPROVE, 201, {"name": "行业", "target_share": 10}),
+    ApiRoute("GET", "/pillars/{pillar_id}", Perm.CONTENT_VIEW, 200),
+    ApiRoute("PATCH", "/pillars/{pillar_id}", Perm.CONTENT_APPROVE, 200, {"target_share": 5}),
+    ApiRoute("DELETE", "/pillars/{pillar_id}", Perm.CONTENT_APPROVE, 204),
     ApiRoute(
         "POST",
         "/advisor",
@@ -163,6 +183,26 @@ def _rule_id(targets: Targets) -> int:
         params={"words": [{"word": "发票", "pinyin": False, "replacement": ""}]},
     )
     return rule.pk
+
+
+def _pillar_id(targets: Targets) -> int:
+    """A new content pillar in alice's workspace for each call (routes may archive it)."""
+    pillar = ContentPillar.objects.create(
+        workspace=targets.channel.workspace, name="活动", target_share=20
+    )
+    return pillar.pk
+
+
+def _topic_id(targets: Targets) -> int:
+    """A new topic in alice's workspace for each call (routes may archive it)."""
+    topic = Topic.objects.create(
+        workspace=targets.channel.workspace, name=f"话题{Topic.objects.count()}"
+    )
+    return topic.pk
+
+
+def _set_id(targets: Targets) -> int:
+    return HashtagSet.objects.create(workspace=targets.channel.workspace, name="双十一").pk
 
 
 def expected_status(role: str, perm: Perm | None, ok: int) -> int:
@@ -302,6 +342,18 @@ def _rule(targets: Targets, caller: str) -> dict[str, Any]:
     return {"rule_id": _rule_id(targets)}
 
 
+def _topic(targets: Targets, caller: str) -> dict[str, Any]:
+    return {"topic_id": _topic_id(targets)}
+
+
+def _set(targets: Targets, caller: str) -> dict[str, Any]:
+    return {"set_id": _set_id(targets)}
+
+
+def _pillar(targets: Targets, caller: str) -> dict[str, Any]:
+    return {"pillar_id": _pillar_id(targets)}
+
+
 PAGES = [
     Page("GET", "dashboard", Perm.WORKSPACE_VIEW, 200),
     Page("GET", "workspace_settings", Perm.WORKSPACE_VIEW, 200),
@@ -387,6 +439,33 @@ PAGES = [
     Page(
         "POST", "content_lint", Perm.CONTENT_VIEW, 200, data={"text": "微博", "platform": "weibo"}
     ),
+    Page("GET", "content_pillars", Perm.CONTENT_VIEW, 200),
+    Page(
+        "POST",
+        "content_pillar_new",
+        Perm.CONTENT_APPROVE,
+        302,
+        data={"name": "行业", "colour": "#123456", "target_share": "10"},
+    ),
+    Page("POST", "content_pillar_defaults", Perm.CONTENT_APPROVE, 302),
+    Page("GET", "content_pillar_edit", Perm.CONTENT_APPROVE, 200, _pillar),
+    Page(
+        "POST",
+        "content_pillar_edit",
+        Perm.CONTENT_APPROVE,
+        302,
+        _pillar,
+        {"name": "活动", "colour": "#123456", "target_share": "25"},
+    ),
+    Page("POST", "content_pillar_archive", Perm.CONTENT_APPROVE, 302, _pillar),
+    Page("POST", "content_pillar_move", Perm.CONTENT_APPROVE, 302, _pillar, {"direction": "up"}),
+    Page("GET", "topics", Perm.CONTENT_VIEW, 200),
+    Page("POST", "topic_new", Perm.CONTENT_EDIT, 302, data={"name": "新品发布"}),
+    Page("GET", "topic_edit", Perm.CONTENT_EDIT, 200, _topic),
+    Page("POST", "topic_edit", Perm.CONTENT_EDIT, 302, _topic, {"name": "双十一"}),
+    Page("POST", "topic_archive", Perm.CONTENT_EDIT, 302, _topic),
+    Page("POST", "hashtag_set_new", Perm.CONTENT_EDIT, 302, data={"name": "大促"}),
+    Page("POST", "hashtag_set_archive", Perm.CONTENT_EDIT, 302, _set),
     *(Page("GET", "section", perm, 200, section=name) for name, (_t, perm) in SECTIONS.items()),
 ]
 

@@ -29,6 +29,9 @@ def _concrete(path: str) -> str:
         .replace("{channel_id}", "1")
         .replace("{item}", "avatar")
         .replace("{rule_id}", "1")
+        .replace("{topic_id}", "1")
+        .replace("{set_id}", "1")
+        .replace("{pillar_id}", "1")
     )
 
 

@@ -1,0 +1,138 @@
+"""API routes for topics, their rendering per platform, and hashtag sets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from socialops.accounts.auth import access_of
+from socialops.accounts.roles import Perm
+from socialops.core.pagination import CursorPagination
+from socialops.core.schemas import errors
+
+from . import actions, queries
+from .models import HashtagSet, Topic
+from .rendering import render_topic
+from .schemas import (
+    HashtagSetIn,
+    HashtagSetOut,
+    HashtagSetPatchIn,
+    RenderOut,
+    TopicIn,
+    TopicOut,
+    TopicPatchIn,
+)
+
+router = Router(tags=["campaigns"])
+PLATFORM_CODE = r"^[a-z0-9_-]{1,40}$"
+
+
+def _changes(payload: Schema) -> dict[str, Any]:
+    changes = {key: getattr(payload, key) for key in payload.model_fields_set}
+    return {key: value for key, value in changes.items() if value is not None}
+
+
+def _topic(request: HttpRequest, topic_id: int, perm: Perm) -> Topic:
+    access = access_of(request)
+    access.require(perm, request)
+    return queries.topic(access.workspace, topic_id)
+
+
+@router.get("/topics", response={200: list[TopicOut], **errors(403)})
+@paginate(CursorPagination, ordering=("id",))
+def topics(request: HttpRequest) -> QuerySet[Topic]:
+    access = access_of(request)
+    access.require(Perm.CONTENT_VIEW, request)
+    return queries.workspace_topics(access.workspace)
+
+
+@router.post("/topics", response={201: TopicOut, **errors(403, 409)})
+def create_topic(request: HttpRequest, payload: TopicIn) -> Status[Topic]:
+    topic = actions.create_topic(
+        access=access_of(request),
+        name=payload.name,
+        overrides=payload.overrides,
+        notes=payload.notes,
+        request=request,
+    )
+    return Status(201, topic)
+
+
+@router.get("/topics/{topic_id}", response={200: TopicOut, **errors(403, 404)})
+def topic(request: HttpRequest, topic_id: int) -> Topic:
+    return _topic(request, topic_id, Perm.CONTENT_VIEW)
+
+
+@router.get("/topics/{topic_id}/render", response={200: RenderOut, **errors(403, 404)})
+def render(
+    request: HttpRequest, topic_id: int, platform: str = Query("weibo", pattern=PLATFORM_CODE)
+) -> dict[str, str]:
+    """The topic as written in a post on ``platform`` (any code; unknown ones get plain text)."""
+    found = _topic(request, topic_id, Perm.CONTENT_VIEW)
+    return {"platform": platform, "text": render_topic(found, platform)}
+
+
+@router.patch("/topics/{topic_id}", response={200: TopicOut, **errors(403, 404)})
+def update_topic(request: HttpRequest, topic_id: int, payload: TopicPatchIn) -> Topic:
+    found = _topic(request, topic_id, Perm.CONTENT_EDIT)
+    return actions.update_topic(
+        access=access_of(request), topic=found, request=request, **_changes(payload)
+    )
+
+
+@router.delete("/topics/{topic_id}", response={204: None, **errors(403, 404)})
+def archive_topic(request: HttpRequest, topic_id: int) -> Status[None]:
+    """Archive the topic: it stays in past posts' history but is no longer offered."""
+    found = _topic(request, topic_id, Perm.CONTENT_EDIT)
+    actions.archive_topic(access=access_of(request), topic=found, request=request)
+    return Status(204, None)
+
+
+def _set(request: HttpRequest, set_id: int, perm: Perm) -> HashtagSet:
+    access = access_of(request)
+    access.require(perm, request)
+    return queries.hashtag_set(access.workspace, set_id)
+
+
+@router.get("/hashtag-sets", response={200: list[HashtagSetOut], **errors(403)})
+@paginate(CursorPagination, ordering=("id",))
+def hashtag_sets(request: HttpRequest) -> QuerySet[HashtagSet]:
+    access = access_of(request)
+    access.require(Perm.CONTENT_VIEW, request)
+    return queries.workspace_sets(access.workspace)
+
+
+@router.post("/hashtag-sets", response={201: HashtagSetOut, **errors(403, 409)})
+def create_hashtag_set(request: HttpRequest, payload: HashtagSetIn) -> Status[HashtagSet]:
+    created = actions.create_hashtag_set(
+        access=access_of(request),
+        name=payload.name,
+        purpose=payload.purpose,
+        topic_ids=payload.topic_ids,
+        request=request,
+    )
+    return Status(201, created)
+
+
+@router.get("/hashtag-sets/{set_id}", response={200: HashtagSetOut, **errors(403, 404)})
+def hashtag_set(request: HttpRequest, set_id: int) -> HashtagSet:
+    return _set(request, set_id, Perm.CONTENT_VIEW)
+
+
+@router.patch("/hashtag-sets/{set_id}", response={200: HashtagSetOut, **errors(403, 404)})
+def update_hashtag_set(request: HttpRequest, set_id: int, payload: HashtagSetPatchIn) -> HashtagSet:
+    found = _set(request, set_id, Perm.CONTENT_EDIT)
+    return actions.update_hashtag_set(
+        access=access_of(request), hashtag_set=found, request=request, **_changes(payload)
+    )
+
+
+@router.delete("/hashtag-sets/{set_id}", response={204: None, **errors(403, 404)})
+def archive_hashtag_set(request: HttpRequest, set_id: int) -> Status[None]:
+    found = _set(request, set_id, Perm.CONTENT_EDIT)
+    actions.archive_hashtag_set(access=access_of(request), hashtag_set=found, request=request)
+    return Status(204, None)
