@@ -105,8 +105,7 @@ def create_workspace(request: HttpRequest, payload: WorkspaceCreateIn) -> Status
 @router.get("/members", response={200: list[MemberOut], **errors(403)}, tags=["members"])
 @paginate(CursorPagination, ordering=("id",))
 def members(request: HttpRequest) -> QuerySet[Membership]:
-    access = access_of(request)
-    access.require(Perm.MEMBERS_VIEW, request)
+    access = access_of(request, Perm.MEMBERS_VIEW)
     return queries.workspace_members(access.workspace)
 
 
@@ -114,8 +113,7 @@ def members(request: HttpRequest) -> QuerySet[Membership]:
     "/members/{member_id}", response={200: MemberOut, **errors(403, 404)}, tags=["members"]
 )
 def change_member(request: HttpRequest, member_id: int, payload: MemberPatchIn) -> object:
-    access = access_of(request)
-    access.require(Perm.MEMBERS_MANAGE, request)
+    access = access_of(request, Perm.MEMBERS_MANAGE)
     membership = queries.member(access.workspace, member_id, request)
     return actions.change_member_role(
         access=access, membership=membership, role=payload.role, request=request
@@ -145,8 +143,7 @@ def _invitation_out(invitation: Invitation) -> dict[str, object]:
 @router.get("/invitations", response={200: list[InvitationOut], **errors(403)}, tags=["members"])
 @paginate(CursorPagination, ordering=("-id",))
 def invitations(request: HttpRequest) -> QuerySet[Invitation]:
-    access = access_of(request)
-    access.require(Perm.MEMBERS_MANAGE, request)
+    access = access_of(request, Perm.MEMBERS_MANAGE)
     return queries.workspace_invitations(access.workspace)
 
 
@@ -172,8 +169,7 @@ def invite(request: HttpRequest, payload: InvitationIn) -> Status[dict[str, obje
     tags=["members"],
 )
 def revoke_invitation(request: HttpRequest, invitation_id: int) -> dict[str, object]:
-    access = access_of(request)
-    access.require(Perm.MEMBERS_MANAGE, request)
+    access = access_of(request, Perm.MEMBERS_MANAGE)
     invitation = actions.revoke_invitation(
         access=access,
         invitation=queries.invitation(access.workspace, invitation_id, request),
@@ -185,8 +181,7 @@ def revoke_invitation(request: HttpRequest, invitation_id: int) -> dict[str, obj
 @router.get("/tokens", response={200: list[TokenOut], **errors(403)}, tags=["tokens"])
 @paginate(CursorPagination, ordering=("-id",))
 def tokens(request: HttpRequest) -> QuerySet[ApiToken]:
-    access = access_of(request)
-    access.require(Perm.TOKENS_OWN, request)
+    access = access_of(request, Perm.TOKENS_OWN)
     return queries.user_tokens(access)
 
 
@@ -203,8 +198,7 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, obj
 
 @router.delete("/tokens/{token_id}", response={200: TokenOut, **errors(403, 404)}, tags=["tokens"])
 def revoke_token(request: HttpRequest, token_id: int) -> object:
-    access = access_of(request)
-    access.require(Perm.TOKENS_OWN, request)
+    access = access_of(request, Perm.TOKENS_OWN)
     return actions.revoke_api_token(
         access=access, token=queries.user_token(access, token_id, request), request=request
     )

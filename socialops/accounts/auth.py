@@ -10,6 +10,7 @@ from ninja.security import HttpBearer
 
 from socialops.accounts.models import ApiToken
 from socialops.accounts.queries import Access, active_token, hash_secret, token_access
+from socialops.accounts.roles import Perm
 from socialops.core import audit
 from socialops.core.clock import now
 
@@ -47,7 +48,10 @@ def _log_refused(request: HttpRequest, raw: str) -> None:
     )
 
 
-def access_of(request: HttpRequest) -> Access:
+def access_of(request: HttpRequest, perm: Perm | None = None) -> Access:
+    """The token's access to its workspace; with perm, refused (403, logged) unless allowed."""
     access: Any = getattr(request, "access", None)
     assert access is not None, "TokenAuth sets request.access"  # noqa: S101
+    if perm is not None:
+        access.require(perm, request)
     return access  # type: ignore[no-any-return]

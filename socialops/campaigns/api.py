@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from socialops.accounts.auth import access_of
 from socialops.accounts.roles import Perm
 from socialops.core.pagination import CursorPagination
-from socialops.core.schemas import errors
+from socialops.core.schemas import errors, given_fields
 
 from . import actions, queries
 from .models import HashtagSet, Topic
@@ -31,22 +29,15 @@ router = Router(tags=["campaigns"])
 PLATFORM_CODE = r"^[a-z0-9_-]{1,40}$"
 
 
-def _changes(payload: Schema) -> dict[str, Any]:
-    changes = {key: getattr(payload, key) for key in payload.model_fields_set}
-    return {key: value for key, value in changes.items() if value is not None}
-
-
 def _topic(request: HttpRequest, topic_id: int, perm: Perm) -> Topic:
-    access = access_of(request)
-    access.require(perm, request)
+    access = access_of(request, perm)
     return queries.topic(access.workspace, topic_id)
 
 
 @router.get("/topics", response={200: list[TopicOut], **errors(403)})
 @paginate(CursorPagination, ordering=("id",))
 def topics(request: HttpRequest) -> QuerySet[Topic]:
-    access = access_of(request)
-    access.require(Perm.CONTENT_VIEW, request)
+    access = access_of(request, Perm.CONTENT_VIEW)
     return queries.workspace_topics(access.workspace)
 
 
@@ -80,7 +71,7 @@ def render(
 def update_topic(request: HttpRequest, topic_id: int, payload: TopicPatchIn) -> Topic:
     found = _topic(request, topic_id, Perm.CONTENT_EDIT)
     return actions.update_topic(
-        access=access_of(request), topic=found, request=request, **_changes(payload)
+        access=access_of(request), topic=found, request=request, **given_fields(payload)
     )
 
 
@@ -93,16 +84,14 @@ def archive_topic(request: HttpRequest, topic_id: int) -> Status[None]:
 
 
 def _set(request: HttpRequest, set_id: int, perm: Perm) -> HashtagSet:
-    access = access_of(request)
-    access.require(perm, request)
+    access = access_of(request, perm)
     return queries.hashtag_set(access.workspace, set_id)
 
 
 @router.get("/hashtag-sets", response={200: list[HashtagSetOut], **errors(403)})
 @paginate(CursorPagination, ordering=("id",))
 def hashtag_sets(request: HttpRequest) -> QuerySet[HashtagSet]:
-    access = access_of(request)
-    access.require(Perm.CONTENT_VIEW, request)
+    access = access_of(request, Perm.CONTENT_VIEW)
     return queries.workspace_sets(access.workspace)
 
 
@@ -127,7 +116,7 @@ def hashtag_set(request: HttpRequest, set_id: int) -> HashtagSet:
 def update_hashtag_set(request: HttpRequest, set_id: int, payload: HashtagSetPatchIn) -> HashtagSet:
     found = _set(request, set_id, Perm.CONTENT_EDIT)
     return actions.update_hashtag_set(
-        access=access_of(request), hashtag_set=found, request=request, **_changes(payload)
+        access=access_of(request), hashtag_set=found, request=request, **given_fields(payload)
     )
 
 

@@ -35,8 +35,7 @@ router = Router(tags=["channels"])
 @router.get("/channels", response={200: list[ChannelOut], **errors(403)})
 @paginate(CursorPagination, ordering=("id",))
 def channels(request: HttpRequest, include_disconnected: bool = False) -> QuerySet[Channel]:
-    access = access_of(request)
-    access.require(Perm.PLATFORM_VIEW, request)
+    access = access_of(request, Perm.PLATFORM_VIEW)
     return queries.workspace_channels(access.workspace, include_disconnected=include_disconnected)
 
 
@@ -53,8 +52,7 @@ def connect(request: HttpRequest, payload: ChannelConnectIn) -> Status[Channel]:
 
 
 def _channel(request: HttpRequest, channel_id: int, perm: Perm) -> Channel:
-    access = access_of(request)
-    access.require(perm, request)
+    access = access_of(request, perm)
     return queries.channel(access.workspace, channel_id, request)
 
 

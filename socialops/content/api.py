@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 from socialops.accounts.auth import access_of
 from socialops.accounts.roles import Perm
 from socialops.core.pagination import CursorPagination
-from socialops.core.schemas import errors
+from socialops.core.schemas import errors, given_fields
 
 from . import actions, queries
 from .models import ContentPillar, EditorialRule
@@ -36,8 +36,7 @@ router = Router(tags=["content"])
 @router.post("/lint", response={200: LintOut, **errors(403, 409)})
 def lint(request: HttpRequest, payload: LintIn) -> dict[str, Any]:
     """Check a text against the workspace's enabled rules; messages in the caller's language."""
-    access = access_of(request)
-    access.require(Perm.CONTENT_VIEW, request)
+    access = access_of(request, Perm.CONTENT_VIEW)
     with translation.override(access.user.language or "zh-hans"):  # messages in theirs
         findings = queries.lint_for(
             access.workspace,
@@ -55,8 +54,7 @@ def lint(request: HttpRequest, payload: LintIn) -> dict[str, Any]:
 @router.get("/editorial-rules", response={200: list[RuleOut], **errors(403)})
 @paginate(CursorPagination, ordering=("id",))
 def rules(request: HttpRequest) -> QuerySet[EditorialRule]:
-    access = access_of(request)
-    access.require(Perm.CONTENT_VIEW, request)
+    access = access_of(request, Perm.CONTENT_VIEW)
     return queries.workspace_rules(access.workspace)
 
 
@@ -76,8 +74,7 @@ def create(request: HttpRequest, payload: RuleIn) -> Status[EditorialRule]:
 
 
 def _rule(request: HttpRequest, rule_id: int, perm: Perm) -> EditorialRule:
-    access = access_of(request)
-    access.require(perm, request)
+    access = access_of(request, perm)
     return queries.rule(access.workspace, rule_id, request)
 
 
@@ -89,8 +86,7 @@ def rule(request: HttpRequest, rule_id: int) -> EditorialRule:
 @router.patch("/editorial-rules/{rule_id}", response={200: RuleOut, **errors(403, 404)})
 def update(request: HttpRequest, rule_id: int, payload: RulePatchIn) -> EditorialRule:
     found = _rule(request, rule_id, Perm.CONTENT_APPROVE)
-    changes = {key: getattr(payload, key) for key in payload.model_fields_set}
-    changes = {key: value for key, value in changes.items() if value is not None}
+    changes = given_fields(payload)
     return actions.update_rule(access=access_of(request), rule=found, request=request, **changes)
 
 
@@ -108,8 +104,7 @@ def delete(request: HttpRequest, rule_id: int) -> Status[None]:
 @paginate(CursorPagination, ordering=("position", "id"))
 def pillars(request: HttpRequest, include_archived: bool = False) -> QuerySet[ContentPillar]:
     """The workspace's pillars in their order; archived ones only when asked."""
-    access = access_of(request)
-    access.require(Perm.CONTENT_VIEW, request)
+    access = access_of(request, Perm.CONTENT_VIEW)
     return queries.workspace_pillars(access.workspace, None if include_archived else False)
 
 
@@ -128,8 +123,7 @@ def create_pillar(request: HttpRequest, payload: PillarIn) -> Status[ContentPill
 
 
 def _pillar(request: HttpRequest, pillar_id: int, perm: Perm) -> ContentPillar:
-    access = access_of(request)
-    access.require(perm, request)
+    access = access_of(request, perm)
     return queries.pillar(access.workspace, pillar_id)
 
 
@@ -142,8 +136,7 @@ def pillar(request: HttpRequest, pillar_id: int) -> ContentPillar:
 def update_pillar(request: HttpRequest, pillar_id: int, payload: PillarPatchIn) -> ContentPillar:
     """A 422 on target_share when active targets would add up to more than 100 percent."""
     found = _pillar(request, pillar_id, Perm.CONTENT_APPROVE)
-    changes = {key: getattr(payload, key) for key in payload.model_fields_set}
-    changes = {key: value for key, value in changes.items() if value is not None}
+    changes = given_fields(payload)
     return actions.update_pillar(
         access=access_of(request), pillar=found, request=request, **changes
     )

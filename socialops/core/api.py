@@ -50,6 +50,5 @@ class AuditFilterIn(InputSchema):
 @router.get("/audit-events", response={200: list[AuditEventOut], **errors(403)})
 @paginate(CursorPagination, ordering=("-id",))
 def list_audit_events(request: HttpRequest, filters: Query[AuditFilterIn]) -> QuerySet[AuditEvent]:
-    access = access_of(request)
-    access.require(Perm.AUDIT_VIEW, request)
+    access = access_of(request, Perm.AUDIT_VIEW)
     return audit_events(access.workspace.pk, AuditFilter(**filters.model_dump()))

@@ -29,6 +29,12 @@ def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
     return dict.fromkeys({400, 401, 413, 422, *statuses}, ErrorOut)
 
 
+def given_fields(payload: Schema) -> dict[str, Any]:
+    """The fields a PATCH body actually set, leaving out nulls (null means "leave as it is")."""
+    changes = {key: getattr(payload, key) for key in payload.model_fields_set}
+    return {key: value for key, value in changes.items() if value is not None}
+
+
 class InputSchema(Schema):
     """Base of every request schema.
 
