@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "socialops.connectors.wechat",
     "socialops.content",
     "socialops.campaigns",
+    "socialops.publishing",
 ]
 
 MIDDLEWARE = [

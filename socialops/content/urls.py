@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from django.urls import path
 
-from socialops.content import views
+from socialops.content import views, views_posts
 
 SECTION = {"section": "content"}
 
 urlpatterns = [
+    path(
+        "w/<slug:slug>/content/posts/<int:post_id>/",
+        views_posts.post_detail,
+        SECTION,
+        name="content_post",
+    ),
     path("w/<slug:slug>/content/", views.landing, SECTION, name="content"),
     path("w/<slug:slug>/content/rules/", views.rules_page, SECTION, name="content_rules"),
     path("w/<slug:slug>/content/rules/new/", views.rule_create, SECTION, name="content_rule_new"),

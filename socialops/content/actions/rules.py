@@ -12,15 +12,14 @@ from django.utils.translation import gettext as _
 from socialops.accounts.models import Workspace
 from socialops.accounts.queries import Access
 from socialops.accounts.roles import Perm
+from socialops.content import queries
+from socialops.content.models import ContentPillar, EditorialRule
+from socialops.content.pillars import DEFAULT_PILLARS
+from socialops.content.rules import Kind, ParamsError, clean_params
 from socialops.core import audit
 from socialops.core.audit import snapshot
 from socialops.core.clock import now
 from socialops.platforms import catalog
-
-from . import queries
-from .models import ContentPillar, EditorialRule
-from .pillars import DEFAULT_PILLARS
-from .rules import Kind, ParamsError, clean_params
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
