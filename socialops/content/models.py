@@ -301,3 +301,26 @@ class ReviewComment(models.Model):
 
     def __str__(self) -> str:
         return self.body[:40]
+
+
+class PostingSlot(models.Model):
+    """A regular time an account posts at (in the workspace's time zone): the queue fills these."""
+
+    channel = models.ForeignKey(
+        "channels.Channel", on_delete=models.CASCADE, related_name="posting_slots"
+    )
+    weekday = models.PositiveSmallIntegerField()  # 0 Monday … 6 Sunday
+    time = models.TimeField()  # local time in the workspace's time zone
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ["weekday", "time", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "weekday", "time"], name="content_slot_once"
+            ),
+            models.CheckConstraint(condition=models.Q(weekday__lte=6), name="content_slot_weekday"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel_id}@{self.weekday} {self.time:%H:%M}"
