@@ -91,6 +91,18 @@ unit-pg:
 		echo "== PostgreSQL pass SKIPPED: nothing answers at $(TEST_DATABASE_URL) (set TEST_DATABASE_URL)"; \
 	fi
 
+# The publishing benchmark (bench/publishing.py; figures in docs/benchmarks.md), not part of
+# `make test`: SQLite, then PostgreSQL when BENCH_DATABASE_URL answers (that database is recreated).
+.PHONY: bench-publishing
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/socialops_bench
+bench-publishing: install-dev
+	$(BIN)/python bench/publishing.py $(BENCH_ARGS)
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(BENCH_DATABASE_URL)'.rsplit('/',1)[0]+'/postgres', connect_timeout=3).close()" 2>/dev/null; then \
+		DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/publishing.py $(BENCH_ARGS); \
+	else \
+		echo "== PostgreSQL benchmark SKIPPED: nothing answers at $(BENCH_DATABASE_URL)"; \
+	fi
+
 # Refresh the zh_Hans catalogues: socialops/locale for the shared UI, and
 # socialops/<app>/locale for each app that keeps its own (so apps never edit one file at once).
 APP_LOCALES := $(wildcard socialops/*/locale socialops/connectors/*/locale)

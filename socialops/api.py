@@ -21,9 +21,15 @@ from socialops.accounts.queries import AccessDenied
 from socialops.campaigns.api import router as campaigns_router
 from socialops.channels.api import router as channels_router
 from socialops.content.api import router as content_router
+from socialops.content.api_calendar import router as calendar_router
+from socialops.content.api_library import router as library_router
+from socialops.content.api_posts import router as posts_router
 from socialops.core.api import router as core_router
+from socialops.core.api_notifications import router as notifications_router
 from socialops.core.errors import STATUS_CODES, ApiError, error_response
 from socialops.platforms.api import router as platforms_router
+from socialops.publishing.api import router as publishing_router
+from socialops.publishing.api_metrics import router as tracking_router
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +74,15 @@ api.add_router("", accounts_router)
 api.add_router("", core_router)
 api.add_router("", platforms_router)
 api.add_router("", channels_router)
+# before content_router: its /pillars/{pillar_id} would otherwise take /pillars/mix
+api.add_router("", calendar_router)
 api.add_router("", content_router)
+api.add_router("", library_router)
+api.add_router("", posts_router)
+api.add_router("", notifications_router)
 api.add_router("", campaigns_router)
+api.add_router("", tracking_router)
+api.add_router("", publishing_router)
 
 
 def _fields_from_ninja(errors: list[dict[str, object]]) -> dict[str, str]:

@@ -207,9 +207,84 @@ def serve(host: str, port: int, workers: int, with_worker: bool) -> None:
 
 @main.command()
 @click.option("--threads", default=2, show_default=True, type=int)
-def worker(threads: int) -> None:
+@click.option(
+    "--publisher/--no-publisher",
+    default=True,
+    show_default=True,
+    help="Also run the publisher loop in a thread (see `socialops publisher`).",
+)
+def worker(threads: int, publisher: bool) -> None:
     """Run the Huey background worker (periodic tasks, publishing, ingestion)."""
-    _call("run_huey", workers=threads, worker_type="thread")
+    _django()
+    from socialops.publishing.loop import PublisherThread
+
+    thread = PublisherThread() if publisher else None
+    if thread is not None:
+        thread.start()
+    try:
+        _call("run_huey", workers=threads, worker_type="thread")
+    finally:
+        if thread is not None:
+            thread.stop()
+
+
+@main.command()
+@click.option(
+    "--interval",
+    default=0.5,
+    show_default=True,
+    type=click.FloatRange(min=0.01),
+    help="Seconds to wait when nothing is due.",
+)
+@click.option("--once", is_flag=True, help="One pass (sweep, claim, publish), then exit.")
+@click.option(
+    "--batch", default=50, show_default=True, type=click.IntRange(1, 1000), help="Rows per claim."
+)
+@click.option(
+    "--lease",
+    default=120.0,
+    show_default=True,
+    type=click.FloatRange(min=1),
+    help="Seconds a claim is held before the sweeper treats its worker as lost.",
+)
+@click.option(
+    "--concurrency",
+    default=None,
+    type=click.IntRange(1, 64),
+    help="Posts sent at once, each in its own thread "
+    "[default: PUBLISH_CONCURRENCY: 4 on PostgreSQL, 1 on SQLite].",
+)
+@click.option("--slow", default=0.0, type=float, hidden=True)  # crash tests widen the windows
+def publisher(
+    interval: float, once: bool, batch: int, lease: float, concurrency: int | None, slow: float
+) -> None:
+    """Publish due posts until stopped (SIGTERM/SIGINT finish the posts being sent, then exit)."""
+    _django()
+    import threading
+    from datetime import timedelta
+
+    from socialops.publishing.loop import run_forever
+
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: object) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+    click.echo("publisher ready", err=True)
+    try:
+        run_forever(
+            stop,
+            interval=interval,
+            limit=batch,
+            lease=timedelta(seconds=lease),
+            once=once,
+            slow=slow,
+            concurrency=concurrency,
+        )
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})

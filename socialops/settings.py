@@ -121,6 +121,9 @@ else:
 HUEY["consumer"] = {"workers": env_int("WORKER_THREADS", 2), "worker_type": "thread"}
 if env_bool("HUEY_IMMEDIATE", False):
     HUEY["immediate"] = True
+# Publisher: posts sent at once per worker process, each in a thread with its own connection
+# (platform calls wait on the network). SQLite has one writer, so one there.
+PUBLISH_CONCURRENCY = env_int("PUBLISH_CONCURRENCY", 4 if DATABASE_URL else 1)
 
 # People.
 AUTH_USER_MODEL = "accounts.User"
@@ -187,7 +190,12 @@ STATICFILES_DIRS = [
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
 ]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Media (content library files): on the local disk under MEDIA_ROOT unless
+    # MEDIA_STORAGE_BACKEND names another Django storage class. Never served at MEDIA_URL:
+    # files go out through a view that checks workspace access.
+    "default": {
+        "BACKEND": env_str("MEDIA_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")
+    },
     "staticfiles": {
         "BACKEND": env_str(
             "STATICFILES_BACKEND", "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -200,6 +208,15 @@ MEDIA_URL = "/media/"
 # API.
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 1_048_576)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
+# Content library uploads: the most a file of each kind may weigh; the upload routes take a body
+# up to API_MAX_UPLOAD_BYTES instead of API_MAX_BODY_BYTES.
+ASSET_MAX_BYTES = {
+    "image": env_int("ASSET_MAX_IMAGE_BYTES", 20 * 1_048_576),
+    "video": env_int("ASSET_MAX_VIDEO_BYTES", 512 * 1_048_576),
+    "document": env_int("ASSET_MAX_DOCUMENT_BYTES", 50 * 1_048_576),
+}
+API_MAX_UPLOAD_BYTES = env_int("API_MAX_UPLOAD_BYTES", max(ASSET_MAX_BYTES.values()) + 1_048_576)
+API_UPLOAD_PATHS = ["/api/v1/assets/upload"]
 IDEMPOTENCY_TTL_HOURS = 24
 IDEMPOTENCY_PENDING_SECONDS = 120  # longer than any request may run (gunicorn timeout: 30 s)
 NINJA_PAGINATION_PER_PAGE = 50

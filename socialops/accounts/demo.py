@@ -13,6 +13,7 @@ from socialops.accounts.models import Membership, User, Workspace
 from socialops.accounts.roles import Role
 from socialops.channels.demo import load_demo_channels
 from socialops.content.demo import load_demo_pillars
+from socialops.content.demo_posts import load_demo_posts
 from socialops.core import audit
 
 OWNER_EMAIL = "owner@demo.socialops.local"
@@ -71,6 +72,7 @@ def load_demo() -> list[str]:
             )
     load_demo_channels(main)
     load_demo_pillars(main)
+    load_demo_posts(main)
     return [
         "Demo workspace 示例品牌 Demo Brand is ready at " + settings.SITE_URL + "/",
         f"  owner login: {OWNER_EMAIL}  password: {password}",

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from socialops.accounts.queries import Access
@@ -15,10 +16,13 @@ from socialops.core.audit import snapshot
 from socialops.core.clock import now
 from socialops.platforms import catalog
 
-from .models import NAME_LENGTH, HashtagSet, Topic
+from . import links
+from .models import NAME_LENGTH, HashtagSet, LinkClick, ShortLink, Topic
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
+
+    from socialops.content.models import Post
 
 TOPIC_FIELDS = ["name", "overrides", "notes", "archived"]
 SET_FIELDS = ["name", "purpose", "archived"]
@@ -226,3 +230,168 @@ def archive_hashtag_set(
     return update_hashtag_set(
         access=access, hashtag_set=hashtag_set, archived=True, request=request
     )
+
+
+# ---- tracked short links ---------------------------------------------------------------------
+
+LINK_FIELDS = ["code", "target_url", *links.UTM_FIELDS, "post", "channel"]
+UTM_LENGTH = 100
+
+
+def _clean_link(access: Access, target_url: str, utm: dict[str, str]) -> dict[str, Any]:
+    from urllib.parse import urlsplit
+
+    fields: dict[str, str] = {}
+    target_url = target_url.strip()
+    parts = urlsplit(target_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        fields["target_url"] = _("Give a web address starting with http:// or https://.")
+    elif len(target_url) > 1500:
+        fields["target_url"] = _("At most %(n)d characters.") % {"n": 1500}
+    cleaned = {}
+    for name in links.UTM_FIELDS:
+        value = " ".join(str(utm.get(name) or "").split())
+        if len(value) > UTM_LENGTH:
+            fields[name] = _("At most %(n)d characters.") % {"n": UTM_LENGTH}
+        cleaned[name] = value
+    if fields:
+        raise ValidationError(fields)
+    return {"target_url": target_url, **cleaned}
+
+
+def _new_link(**values: Any) -> ShortLink:
+    """Insert with a fresh random code; a taken code (1 in 62**7) is retried."""
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return ShortLink.objects.create(code=links.new_code(), **values)
+        except IntegrityError:
+            continue
+    raise RuntimeError("no free short-link code after 5 tries")
+
+
+@transaction.atomic
+def create_link(
+    *,
+    access: Access,
+    target_url: str,
+    utm: dict[str, str] | None = None,
+    post_id: int | None = None,
+    channel_id: int | None = None,
+    request: HttpRequest | None = None,
+) -> ShortLink:
+    """A tracked short link; post and account, when given, must be in the workspace."""
+    from socialops.channels.models import Channel
+    from socialops.content.models import Post
+
+    access.require(Perm.CONTENT_EDIT, request)
+    cleaned = _clean_link(access, target_url, utm or {})
+    post = channel = None
+    if post_id is not None:
+        post = Post.objects.filter(workspace=access.workspace, pk=post_id).first()
+        if post is None:
+            raise ValidationError({"post_id": _("No such post in this workspace.")})
+    if channel_id is not None:
+        channel = Channel.objects.filter(workspace=access.workspace, pk=channel_id).first()
+        if channel is None:
+            raise ValidationError({"channel_id": _("No such account in this workspace.")})
+    link = _new_link(
+        workspace=access.workspace, post=post, channel=channel, created_by=access.user, **cleaned
+    )
+    audit.record(
+        action="link.created",
+        workspace=access.workspace,
+        actor=access.user,
+        request=request,
+        target=link,
+        after=snapshot(link, LINK_FIELDS),
+    )
+    return link
+
+
+@transaction.atomic
+def shorten_for_post(
+    *, access: Access, post: Post, campaign: str = "", request: HttpRequest | None = None
+) -> dict[int, ShortLink]:
+    """Replace the post's link with a tracked link per account, in each account's text.
+
+    utm_source is the account's platform, utm_medium "social", utm_campaign ``campaign`` and
+    utm_content "post-<id>". Links made before for the same account and campaign are reused,
+    so calling it twice changes nothing. The texts change through content's update_post (an
+    approved post goes back to review). Returns channel id -> link.
+    """
+    from socialops.content.actions import update_post
+
+    access.require(Perm.CONTENT_EDIT, request)
+    if not post.link:
+        raise ValidationError({"link": _("The post has no link to track.")})
+    made: dict[int, ShortLink] = {}
+    specs = []
+    for variant in post.variants.select_related("channel").order_by("channel_id"):
+        channel = variant.channel
+        utm = {
+            "utm_source": channel.platform,
+            "utm_medium": "social",
+            "utm_campaign": campaign,
+            "utm_content": f"post-{post.pk}",
+        }
+        link = ShortLink.objects.filter(
+            workspace=access.workspace,
+            post=post,
+            channel=channel,
+            target_url=post.link,
+            utm_campaign=" ".join(campaign.split()),
+        ).first()
+        if link is None:
+            link = create_link(
+                access=access,
+                target_url=post.link,
+                utm=utm,
+                post_id=post.pk,
+                channel_id=channel.pk,
+                request=request,
+            )
+        made[channel.pk] = link
+        url = links.short_url(link.code)
+        if post.link in variant.text:
+            text = variant.text.replace(post.link, url)
+        elif url in variant.text:
+            text = variant.text
+        else:
+            text = f"{variant.text.rstrip()} {url}".strip()
+        if text != variant.text:
+            specs.append({"channel_id": channel.pk, "text": text})
+    if specs:
+        update_post(access=access, post=post, changes={"variants": specs}, request=request)
+    return made
+
+
+def record_click(*, code: str, request: HttpRequest) -> str | None:
+    """Count one follow of /l/<code>; the URL to send the visitor to, or None if unknown.
+
+    HEAD requests are answered without counting; bots and prefetches count as bot_clicks.
+    Clicks are not audited (they are not changes anyone made), only counted.
+    """
+    link = ShortLink.objects.filter(code=code).first()
+    if link is None:
+        return None
+    target = links.with_utm(
+        link.target_url, {name: getattr(link, name) for name in links.UTM_FIELDS}
+    )
+    if request.method == "HEAD":
+        return target
+    agent = request.headers.get("User-Agent", "")[:1000]
+    bot = links.bot_family(agent)
+    if bot is None and links.is_prefetch(request):
+        bot = "Prefetch"
+    with transaction.atomic():
+        LinkClick.objects.create(
+            link=link,
+            is_bot=bot is not None,
+            referrer_host=links.referrer_host(request),
+            agent_family=(bot or links.browser_family(agent))[:40],
+            visitor=links.visitor_hash(request),
+        )
+        counter = "bot_clicks" if bot is not None else "clicks"
+        ShortLink.objects.filter(pk=link.pk).update(**{counter: F(counter) + 1})
+    return target

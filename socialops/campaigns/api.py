@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
@@ -13,13 +13,18 @@ from socialops.core.pagination import CursorPagination
 from socialops.core.schemas import errors, given_fields
 
 from . import actions, queries
-from .models import HashtagSet, Topic
+from .models import HashtagSet, ShortLink, Topic
 from .rendering import render_topic
 from .schemas import (
     HashtagSetIn,
     HashtagSetOut,
     HashtagSetPatchIn,
+    LinkDetailOut,
+    LinkIn,
+    LinkOut,
     RenderOut,
+    ShortenedOut,
+    ShortenIn,
     TopicIn,
     TopicOut,
     TopicPatchIn,
@@ -27,6 +32,7 @@ from .schemas import (
 
 router = Router(tags=["campaigns"])
 PLATFORM_CODE = r"^[a-z0-9_-]{1,40}$"
+POST_FILTER = Query(None, ge=1, le=2**63 - 1, description="Only the links made for this post.")
 
 
 def _topic(request: HttpRequest, topic_id: int, perm: Perm) -> Topic:
@@ -125,3 +131,60 @@ def archive_hashtag_set(request: HttpRequest, set_id: int) -> Status[None]:
     found = _set(request, set_id, Perm.CONTENT_EDIT)
     actions.archive_hashtag_set(access=access_of(request), hashtag_set=found, request=request)
     return Status(204, None)
+
+
+@router.get("/links", response={200: list[LinkOut], **errors(403)})
+@paginate(CursorPagination, ordering=("id",))
+def links(request: HttpRequest, post_id: int | None = POST_FILTER) -> QuerySet[ShortLink]:
+    """Tracked short links, optionally only a post's."""
+    access = access_of(request, Perm.CONTENT_VIEW)
+    return queries.workspace_links(access.workspace, post_id=post_id)
+
+
+@router.post("/links", response={201: LinkOut, **errors(403, 409)})
+def create_link(request: HttpRequest, payload: LinkIn) -> Status[ShortLink]:
+    """A tracked short link: /l/<code> redirects to the target with the UTM parameters."""
+    link = actions.create_link(
+        access=access_of(request),
+        target_url=payload.target_url,
+        utm={
+            "utm_source": payload.utm_source,
+            "utm_medium": payload.utm_medium,
+            "utm_campaign": payload.utm_campaign,
+            "utm_content": payload.utm_content,
+        },
+        post_id=payload.post_id,
+        channel_id=payload.channel_id,
+        request=request,
+    )
+    return Status(201, link)
+
+
+@router.get("/links/{link_id}", response={200: LinkDetailOut, **errors(403, 404)})
+def link(request: HttpRequest, link_id: int) -> ShortLink:
+    """A link with its clicks per day in the workspace's time zone."""
+    access = access_of(request, Perm.CONTENT_VIEW)
+    found = queries.short_link(access.workspace, link_id)
+    found.by_day = queries.clicks_by_day(  # type: ignore[attr-defined]
+        found, time_zone=access.workspace.time_zone
+    )
+    return found
+
+
+@router.post(
+    "/posts/{post_id}/links/shorten", response={200: list[ShortenedOut], **errors(403, 404, 409)}
+)
+def shorten_post_links(
+    request: HttpRequest, post_id: int, payload: ShortenIn
+) -> list[dict[str, object]]:
+    """Replace the post's link with a tracked link per account (utm_source = platform)."""
+    from socialops.content.models import Post
+
+    access = access_of(request, Perm.CONTENT_EDIT)
+    post = Post.objects.filter(workspace=access.workspace, pk=post_id).first()
+    if post is None:
+        raise Http404("No such post.")
+    made = actions.shorten_for_post(
+        access=access, post=post, campaign=payload.campaign, request=request
+    )
+    return [{"channel_id": channel_id, "link": found} for channel_id, found in made.items()]

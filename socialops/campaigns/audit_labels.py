@@ -11,4 +11,5 @@ LABELS = {
     "hashtag_set.created": _("Hashtag set created"),
     "hashtag_set.updated": _("Hashtag set changed"),
     "hashtag_set.archived": _("Hashtag set archived"),
+    "link.created": _("Tracked link created"),
 }

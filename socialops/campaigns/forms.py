@@ -79,3 +79,21 @@ def add_action_errors(form: forms.Form, exc: Any) -> None:
         field = key if key in form.fields else "topics" if key == "topic_ids" else None
         for message in messages:
             form.add_error(field, message)
+
+
+class LinkForm(forms.Form):
+    target_url = forms.CharField(
+        label=_("Link to track"),
+        max_length=1500,
+        widget=forms.URLInput({"placeholder": "https://"}),
+    )
+    utm_source = forms.CharField(label="utm_source", max_length=100, required=False)
+    utm_medium = forms.CharField(label="utm_medium", max_length=100, required=False)
+    utm_campaign = forms.CharField(label="utm_campaign", max_length=100, required=False)
+    utm_content = forms.CharField(label="utm_content", max_length=100, required=False)
+
+    def utm(self) -> dict[str, str]:
+        return {name: self.cleaned_data.get(name) or "" for name in UTM_NAMES}
+
+
+UTM_NAMES = ("utm_source", "utm_medium", "utm_campaign", "utm_content")

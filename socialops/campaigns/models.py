@@ -59,3 +59,49 @@ class HashtagSet(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ShortLink(models.Model):
+    """A tracked link: /l/<code> redirects to target_url with the UTM parameters merged in."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    code = models.CharField(max_length=16, unique=True)  # base62, 7 characters
+    target_url = models.URLField(max_length=2000)
+    utm_source = models.CharField(max_length=100, blank=True)
+    utm_medium = models.CharField(max_length=100, blank=True)
+    utm_campaign = models.CharField(max_length=100, blank=True)
+    utm_content = models.CharField(max_length=100, blank=True)
+    post = models.ForeignKey(
+        "content.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="short_links"
+    )
+    channel = models.ForeignKey(
+        "channels.Channel", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=now)
+    clicks = models.PositiveBigIntegerField(default=0)  # people
+    bot_clicks = models.PositiveBigIntegerField(default=0)  # crawlers and link previews
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["workspace", "post"])]
+
+    def __str__(self) -> str:
+        return f"/l/{self.code}"
+
+
+class LinkClick(models.Model):
+    """One follow of a short link. No IP is stored: visitor is a salted hash that changes daily."""
+
+    link = models.ForeignKey(ShortLink, on_delete=models.CASCADE, related_name="click_rows")
+    at = models.DateTimeField(default=now)
+    is_bot = models.BooleanField(default=False)
+    referrer_host = models.CharField(max_length=255, blank=True)
+    agent_family = models.CharField(max_length=40, blank=True)  # "Chrome", "WeChat", "Twitterbot"
+    visitor = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["link", "at"])]

@@ -1,17 +1,15 @@
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated
+from datetime import date, datetime
 
 from ninja import Field, Schema
 from pydantic import StrictBool
 
-from socialops.core.schemas import BodySchema, JsonInt
+from socialops.core.schemas import BodySchema, RowId
 
 from .models import NAME_LENGTH
 
-# A row id: a BigAutoField, so anything past 2**63 - 1 cannot be one (and SQLite refuses it).
-TopicId = Annotated[JsonInt, Field(ge=1, le=2**63 - 1)]
+TopicId = RowId
 OVERRIDES_HELP = (
     'Platform code → the name used there, e.g. {"weibo": "双十一狂欢节", "x": "DoubleEleven"}.'
 )
@@ -70,3 +68,68 @@ class HashtagSetPatchIn(BodySchema):
     purpose: str | None = Field(None, max_length=100)
     topic_ids: list[TopicId] | None = Field(None, max_length=100)
     archived: StrictBool | None = None
+
+
+LinkId = RowId
+
+
+class LinkIn(BodySchema):
+    target_url: str = Field(max_length=1500, description="Where the link leads (http or https).")
+    utm_source: str = Field("", max_length=100)
+    utm_medium: str = Field("", max_length=100)
+    utm_campaign: str = Field("", max_length=100)
+    utm_content: str = Field("", max_length=100)
+    post_id: LinkId | None = Field(None, description="The post it was made for.")
+    channel_id: LinkId | None = Field(None, description="The account it is posted on.")
+
+
+class LinkOut(Schema):
+    id: int
+    code: str
+    short_url: str
+    target_url: str
+    redirect_url: str = Field(description="The target with the UTM parameters merged in.")
+    utm_source: str
+    utm_medium: str
+    utm_campaign: str
+    utm_content: str
+    post_id: int | None
+    channel_id: int | None
+    clicks: int = Field(description="Clicks by people; bots and link previews are left out.")
+    bot_clicks: int
+    created_at: datetime
+
+    @staticmethod
+    def resolve_short_url(obj: object) -> str:
+        from .links import short_url
+
+        return short_url(obj.code)  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_redirect_url(obj: object) -> str:
+        from .links import UTM_FIELDS, with_utm
+
+        return with_utm(
+            obj.target_url,  # type: ignore[attr-defined]
+            {name: getattr(obj, name) for name in UTM_FIELDS},
+        )
+
+
+class ClicksDayOut(Schema):
+    day: date
+    clicks: int
+    bot_clicks: int
+    visitors: int = Field(description="Distinct visitors that day (people only).")
+
+
+class LinkDetailOut(LinkOut):
+    by_day: list[ClicksDayOut]
+
+
+class ShortenIn(BodySchema):
+    campaign: str = Field("", max_length=100, description="utm_campaign of every link.")
+
+
+class ShortenedOut(Schema):
+    channel_id: int
+    link: LinkOut

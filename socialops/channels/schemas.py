@@ -5,7 +5,7 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
-from socialops.core.schemas import BodySchema, JsonInt
+from socialops.core.schemas import BodySchema, JsonInt, RowId
 
 from . import queries
 from .models import Channel
@@ -66,7 +66,7 @@ class ReconnectIn(BodySchema):
 
 
 class ComplementIn(BodySchema):
-    channel_id: JsonInt
+    channel_id: RowId
     why: str = Field("", max_length=200)
 
 

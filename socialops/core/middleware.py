@@ -38,12 +38,17 @@ class ApiBodyLimitMiddleware:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:
                 length = 0
-            if length > settings.API_MAX_BODY_BYTES:
+            limit = (
+                settings.API_MAX_UPLOAD_BYTES
+                if request.path in settings.API_UPLOAD_PATHS
+                else settings.API_MAX_BODY_BYTES
+            )
+            if length > limit:
                 log.warning("api body too large: %s bytes to %s", length, request.path)
                 return error_response(
                     413,
                     "body_too_large",
-                    f"Request body is {length} bytes; the limit is {settings.API_MAX_BODY_BYTES}.",
+                    f"Request body is {length} bytes; the limit is {limit}.",
                 )
         return self.get_response(request)
 
@@ -91,6 +96,9 @@ class IdempotencyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         key = request.META.get(self.HEADER)
         if key is None or request.method != "POST" or not is_api(request):
+            return self.get_response(request)
+        if request.path in settings.API_UPLOAD_PATHS:
+            # Not read into memory to be hashed; an upload repeated is found by its SHA-256.
             return self.get_response(request)
         if not key.strip() or len(key) > self.MAX_KEY_LENGTH:
             return error_response(

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from ninja import Schema
 from ninja.schema import DjangoGetter
-from pydantic import BaseModel, BeforeValidator, ConfigDict, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 
 class ErrorDetail(Schema):
@@ -103,3 +103,5 @@ def _json_integer(value: Any) -> Any:
 
 
 JsonInt = Annotated[int, BeforeValidator(_json_integer)]
+# A row id in a body: a BigAutoField, so nothing past 2**63 - 1 can be one (SQLite refuses it).
+RowId = Annotated[JsonInt, Field(ge=1, le=2**63 - 1)]

@@ -209,6 +209,28 @@ class BestHours(_Model):
     weekend: HourWeights
 
 
+class MediaLimits(_Model):
+    """What a platform takes as attachments; `estimate` marks figures not from its own docs.
+
+    Image formats are Pillow format names (JPEG, PNG, GIF, WEBP, BMP); video formats are MIME
+    types. A limit left out is not known, and is not checked.
+    """
+
+    image_formats: list[str] = Field(default_factory=list)
+    image_max_bytes: Annotated[int, Field(gt=0)] | None = None
+    gif_max_bytes: Annotated[int, Field(gt=0)] | None = None
+    image_max_pixels: Annotated[int, Field(gt=0)] | None = None
+    images_per_post: Annotated[int, Field(gt=0)] | None = None
+    animated_gif: bool = True
+    video_formats: list[str] = Field(default_factory=list)
+    video_max_bytes: Annotated[int, Field(gt=0)] | None = None
+    video_max_seconds: Annotated[int, Field(gt=0)] | None = None
+    article_image_formats: list[str] = Field(default_factory=list)  # inside an article body
+    article_image_max_bytes: Annotated[int, Field(gt=0)] | None = None
+    estimate: bool = False
+    source: Text
+
+
 class Platform(_Model):
     code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: Text
@@ -228,6 +250,7 @@ class Platform(_Model):
     audience: Audience
     fit: Fit
     best_hours: BestHours | None = None
+    media: MediaLimits | None = None  # attachment limits, where known
 
     @model_validator(mode="after")
     def _consistent(self) -> Platform:

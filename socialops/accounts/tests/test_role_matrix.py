@@ -84,7 +84,34 @@ class ApiRoute:
             topic_id=_topic_id(targets) if "{topic_id}" in self.path else 0,
             set_id=_set_id(targets) if "{set_id}" in self.path else 0,
             pillar_id=_pillar_id(targets) if "{pillar_id}" in self.path else 0,
+            post_id=_post_id(targets) if "{post_id}" in self.path else 0,
+            publication_id=_publication_id(targets) if "{publication_id}" in self.path else 0,
+            link_id=_link_id(targets) if "{link_id}" in self.path else 0,
+            notification_id=(_notification_id(caller) if "{notification_id}" in self.path else 0),
+            asset_id=_asset_id(targets, self.path) if "{asset_id}" in self.path else 0,
+            slot_id=_slot_id(targets) if "{slot_id}" in self.path else 0,
         )
+
+
+@dataclass(frozen=True)
+class PostRoute(ApiRoute):
+    """A route on one post (content/api_posts.py), which must first be in ``state``."""
+
+    state: str = "draft"
+
+    def url(self, targets: Targets, caller: str) -> str:
+        url = super().url(targets, caller)
+        _advance_post(targets, int(url.split("/")[2]), self.state)
+        return url
+
+
+@dataclass(frozen=True)
+class QueueRoute(PostRoute):
+    """POST /posts/{post_id}/queue: the matrix's account gets a posting slot to queue into."""
+
+    def url(self, targets: Targets, caller: str) -> str:
+        _slot_id(targets)
+        return super().url(targets, caller)
 
 
 API_ROUTES = [
@@ -157,6 +184,24 @@ API_ROUTES = [
     ApiRoute("GET", "/pillars/{pillar_id}", Perm.CONTENT_VIEW, 200),
     ApiRoute("PATCH", "/pillars/{pillar_id}", Perm.CONTENT_APPROVE, 200, {"target_share": 5}),
     ApiRoute("DELETE", "/pillars/{pillar_id}", Perm.CONTENT_APPROVE, 204),
+    # the content library (content/api_library.py)
+    ApiRoute("GET", "/assets", Perm.CONTENT_VIEW, 200),
+    ApiRoute(
+        "POST",
+        "/assets",
+        Perm.CONTENT_EDIT,
+        201,
+        {"kind": "snippet", "title": "开场白", "text": "上市"},
+    ),
+    # The matrix sends JSON: allowed roles reach the 415 (uploads are multipart; they are tested
+    # in content/tests/test_library_api.py). The role is checked before the body is read.
+    ApiRoute("POST", "/assets/upload", Perm.CONTENT_EDIT, 415),
+    ApiRoute("GET", "/assets/{asset_id}", Perm.CONTENT_VIEW, 200),
+    ApiRoute("PATCH", "/assets/{asset_id}", Perm.CONTENT_EDIT, 200, {"tags": ["新品"]}),
+    ApiRoute("DELETE", "/assets/{asset_id}", Perm.CONTENT_EDIT, 204),
+    ApiRoute("GET", "/assets/{asset_id}/usage", Perm.CONTENT_VIEW, 200),
+    ApiRoute("GET", "/assets/{asset_id}/fit", Perm.CONTENT_VIEW, 200),
+    ApiRoute("GET", "/assets/{asset_id}/file", Perm.CONTENT_VIEW, 200),
     ApiRoute(
         "POST",
         "/advisor",
@@ -172,7 +217,118 @@ API_ROUTES = [
             "content_strengths": ["images"],
         },
     ),
+    # tracking (publishing/api_metrics.py) and tracked links (campaigns/api.py)
+    ApiRoute("GET", "/posts/{post_id}/metrics", Perm.CONTENT_VIEW, 200),
+    ApiRoute("POST", "/posts/{post_id}/metrics/refresh", Perm.CONTENT_EDIT, 200),
+    ApiRoute(
+        "POST", "/publications/{publication_id}/metrics", Perm.CONTENT_EDIT, 201, {"likes": 3}
+    ),
+    # The matrix's account is a sandbox one: allowed roles reach the "manual accounts only" 422.
+    ApiRoute(
+        "POST", "/channels/{channel_id}/metrics/import", Perm.CONTENT_EDIT, 422, {"csv": "url\n"}
+    ),
+    ApiRoute("GET", "/reports/content", Perm.ANALYTICS_VIEW, 200),
+    ApiRoute("GET", "/links", Perm.CONTENT_VIEW, 200),
+    ApiRoute("POST", "/links", Perm.CONTENT_EDIT, 201, {"target_url": "https://shop.example.com"}),
+    ApiRoute("GET", "/links/{link_id}", Perm.CONTENT_VIEW, 200),
+    ApiRoute("POST", "/posts/{post_id}/links/shorten", Perm.CONTENT_EDIT, 200, {"campaign": "s"}),
+    # publications (publishing/api.py). The matrix's publication is published, so allowed roles
+    # reach the 409 of retry and complete; both succeed in publishing/tests/test_api.py.
+    ApiRoute("GET", "/posts/{post_id}/publications", Perm.CONTENT_VIEW, 200),
+    ApiRoute("GET", "/publications", Perm.CONTENT_VIEW, 200),
+    ApiRoute("POST", "/publications/{publication_id}/retry", Perm.CONTENT_PUBLISH, 409),
+    ApiRoute(
+        "POST",
+        "/publications/{publication_id}/complete",
+        Perm.CONTENT_PUBLISH,
+        409,
+        {"url": "https://weibo.com/1/2"},
+    ),
+    # settling unconfirmed publications (publishing/api.py); 409: the publication is published
+    ApiRoute("POST", "/publications/{publication_id}/reconcile", Perm.CONTENT_PUBLISH, 409),
+    ApiRoute(
+        "POST", "/publications/{publication_id}/resolve", Perm.CONTENT_PUBLISH, 409, {"retry": True}
+    ),
+    # posts, their review, the CSV import, content settings (content/api_posts.py)
+    ApiRoute("GET", "/posts", Perm.CONTENT_VIEW, 200),
+    ApiRoute("POST", "/posts", Perm.CONTENT_EDIT, 201, {"title": "新品", "body": "新品上市"}),
+    ApiRoute("POST", "/posts/import", Perm.CONTENT_EDIT, 201, {"csv": "title,body\n新品,上市\n"}),
+    PostRoute("GET", "/posts/{post_id}", Perm.CONTENT_VIEW, 200),
+    PostRoute("PATCH", "/posts/{post_id}", Perm.CONTENT_EDIT, 200, {"title": "新标题"}),
+    PostRoute("POST", "/posts/{post_id}/submit", Perm.CONTENT_EDIT, 200),
+    PostRoute("POST", "/posts/{post_id}/approve", Perm.CONTENT_APPROVE, 200, state="in_review"),
+    PostRoute(
+        "POST",
+        "/posts/{post_id}/request-changes",
+        Perm.CONTENT_APPROVE,
+        200,
+        {"note": "换张图"},
+        state="in_review",
+    ),
+    PostRoute(
+        "POST",
+        "/posts/{post_id}/schedule",
+        Perm.CONTENT_PUBLISH,
+        200,
+        {"at": "2099-01-01T09:00+08:00"},
+        state="approved",
+    ),
+    PostRoute("POST", "/posts/{post_id}/unschedule", Perm.CONTENT_PUBLISH, 200, state="scheduled"),
+    PostRoute("POST", "/posts/{post_id}/duplicate", Perm.CONTENT_EDIT, 201),
+    PostRoute("POST", "/posts/{post_id}/archive", Perm.CONTENT_EDIT, 200),
+    PostRoute("GET", "/posts/{post_id}/lint", Perm.CONTENT_VIEW, 200),
+    PostRoute("GET", "/posts/{post_id}/comments", Perm.CONTENT_VIEW, 200),
+    PostRoute("POST", "/posts/{post_id}/comments", Perm.CONTENT_EDIT, 201, {"body": "好"}),
+    ApiRoute("GET", "/content-settings", Perm.CONTENT_VIEW, 200),
+    ApiRoute("PUT", "/content-settings", Perm.WORKSPACE_MANAGE, 200, {"approval_stages": 2}),
+    # your own notifications (core/api_notifications.py)
+    ApiRoute("GET", "/notifications", None, 200),
+    ApiRoute("POST", "/notifications/read-all", None, 200),
+    ApiRoute("POST", "/notifications/{notification_id}/read", None, 200),
+    # the calendar, posting slots and queues, best times, the pillar mix (content/api_calendar.py)
+    ApiRoute("GET", "/calendar", Perm.CONTENT_VIEW, 200),
+    ApiRoute("GET", "/channels/{channel_id}/slots", Perm.CONTENT_VIEW, 200),
+    ApiRoute(
+        "POST",
+        "/channels/{channel_id}/slots",
+        Perm.CONTENT_PUBLISH,
+        201,
+        {"weekday": 2, "time": "10:00"},
+    ),
+    ApiRoute("DELETE", "/channels/{channel_id}/slots/{slot_id}", Perm.CONTENT_PUBLISH, 204),
+    QueueRoute("POST", "/posts/{post_id}/queue", Perm.CONTENT_PUBLISH, 200, state="approved"),
+    ApiRoute("GET", "/channels/{channel_id}/best-times", Perm.CONTENT_VIEW, 200),
+    ApiRoute("GET", "/pillars/mix", Perm.CONTENT_VIEW, 200),
 ]
+
+
+def _advance_post(targets: Targets, post_id: int, state: str) -> None:
+    """Take a matrix post from draft to ``state`` through the review actions, as alice."""
+    from datetime import timedelta
+
+    from socialops.accounts.queries import Access
+    from socialops.content import actions as content
+    from socialops.content.models import Post
+    from socialops.core.clock import now
+
+    if state == "draft":
+        return
+    owner = Membership.objects.get(workspace=targets.channel.workspace, role=Role.OWNER)
+    alice = Access(workspace=owner.workspace, membership=owner)
+    post = content.submit_post(access=alice, post=Post.objects.get(pk=post_id))
+    if state in ("approved", "scheduled"):
+        post = content.approve_post(access=alice, post=post)
+    if state == "scheduled":
+        content.schedule_post(access=alice, post=post, at=now() + timedelta(days=1))
+
+
+def _notification_id(caller: str) -> int:
+    """A notification of the caller's own."""
+    from socialops.accounts.models import User
+    from socialops.core.models import Notification
+
+    user = User.objects.get(email=f"{caller}@example.com")
+    return Notification.objects.create(user=user, kind="test", title="审核请求").pk
 
 
 def _rule_id(targets: Targets) -> int:
@@ -193,6 +349,36 @@ def _pillar_id(targets: Targets) -> int:
     return pillar.pk
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
+    """Library files the matrix stores go to a temporary directory, not var/media."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+def _asset_id(targets: Targets, path: str = "") -> int:
+    """A new library asset in alice's workspace for each call: an image with a stored file."""
+    import io
+
+    from django.core.files.storage import default_storage
+    from PIL import Image
+
+    from socialops.content.models import Asset
+
+    data = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(data, "PNG")
+    stored = default_storage.save(f"assets/matrix/{Asset.objects.count()}.png", data)
+    return Asset.objects.create(
+        workspace=targets.channel.workspace,
+        kind="image",
+        title="主视觉",
+        file=stored,
+        mime_type="image/png",
+        size_bytes=data.tell(),
+        width=8,
+        height=8,
+    ).pk
+
+
 def _topic_id(targets: Targets) -> int:
     """A new topic in alice's workspace for each call (routes may archive it)."""
     topic = Topic.objects.create(
@@ -201,8 +387,65 @@ def _topic_id(targets: Targets) -> int:
     return topic.pk
 
 
+def _post_id(targets: Targets) -> int:
+    """A new draft post in alice's workspace for each call, on the matrix's account.
+
+    It has a link: POST /posts/{post_id}/links/shorten needs one.
+    """
+    from socialops.content.models import Post, Variant
+
+    post = Post.objects.create(
+        workspace=targets.channel.workspace,
+        body="新品 https://shop.example.com/a",
+        link="https://shop.example.com/a",
+    )
+    Variant.objects.create(post=post, channel=targets.channel, text=post.body)
+    return post.pk
+
+
+def _publication_id(targets: Targets) -> int:
+    """A publication published on the matrix's account (numbers may be entered for it)."""
+    from socialops.content.models import Post
+    from socialops.publishing.models import Publication
+
+    post = Post.objects.get(pk=_post_id(targets))
+    return Publication.objects.create(
+        workspace=post.workspace,
+        post=post,
+        variant=post.variants.get(),
+        channel=targets.channel,
+        state=Publication.State.PUBLISHED,
+        due_at=post.created_at,
+        not_before=post.created_at,
+        idempotency_key=f"matrix-{post.pk}",
+        published_at=post.created_at,
+    ).pk
+
+
+def _link_id(targets: Targets) -> int:
+    from socialops.campaigns.models import ShortLink
+
+    return ShortLink.objects.create(
+        workspace=targets.channel.workspace,
+        code=f"m{ShortLink.objects.count():06d}",
+        target_url="https://shop.example.com",
+    ).pk
+
+
 def _set_id(targets: Targets) -> int:
     return HashtagSet.objects.create(workspace=targets.channel.workspace, name="双十一").pk
+
+
+def _slot_id(targets: Targets) -> int:
+    """The matrix account's Monday 09:00 posting slot."""
+    from datetime import time
+
+    from socialops.content.models import PostingSlot
+
+    slot, _created = PostingSlot.objects.get_or_create(
+        channel=targets.channel, weekday=0, time=time(9)
+    )
+    return slot.pk
 
 
 def expected_status(role: str, perm: Perm | None, ok: int) -> int:
@@ -354,6 +597,49 @@ def _pillar(targets: Targets, caller: str) -> dict[str, Any]:
     return {"pillar_id": _pillar_id(targets)}
 
 
+def _asset(targets: Targets, caller: str) -> dict[str, Any]:
+    return {"asset_id": _asset_id(targets)}
+
+
+def _post(targets: Targets, caller: str) -> dict[str, Any]:
+    return {"post_id": _post_id(targets)}
+
+
+def _publication(targets: Targets, caller: str) -> dict[str, Any]:
+    return {"publication_id": _publication_id(targets)}
+
+
+def _composed(state: str) -> Callable[[Targets, str], dict[str, Any]]:
+    """A new post in alice's workspace for each call, walked to ``state`` by its owner."""
+
+    def kwargs(targets: Targets, caller: str) -> dict[str, Any]:
+        from datetime import timedelta
+
+        from socialops.accounts.queries import Access
+        from socialops.content import actions as content
+        from socialops.core.clock import now
+
+        owner = Membership.objects.get(workspace=targets.channel.workspace, role=Role.OWNER)
+        access = Access(workspace=owner.workspace, membership=owner)
+        post = content.create_post(access=access, channel_ids=[targets.channel.pk], body="新品")
+        if state != "draft":
+            post = content.submit_post(access=access, post=post)
+        if state in ("approved", "scheduled"):
+            post = content.approve_post(access=access, post=post)
+        if state == "scheduled":
+            at = now() + timedelta(days=1)
+            post = content.schedule_post(access=access, post=post, at=at)
+        return {"post_id": post.pk}
+
+    return kwargs
+
+
+def _queueable(targets: Targets, caller: str) -> dict[str, Any]:
+    """An approved post on the matrix's account, which has a posting slot to queue it into."""
+    _slot_id(targets)
+    return _composed("approved")(targets, caller)
+
+
 PAGES = [
     Page("GET", "dashboard", Perm.WORKSPACE_VIEW, 200),
     Page("GET", "workspace_settings", Perm.WORKSPACE_VIEW, 200),
@@ -459,6 +745,54 @@ PAGES = [
     ),
     Page("POST", "content_pillar_archive", Perm.CONTENT_APPROVE, 302, _pillar),
     Page("POST", "content_pillar_move", Perm.CONTENT_APPROVE, 302, _pillar, {"direction": "up"}),
+    # the calendar, posting slots and the pillar mix (content/views_calendar.py)
+    Page("GET", "content_calendar", Perm.CONTENT_VIEW, 200),
+    Page(
+        "POST",
+        "content_calendar_move",
+        Perm.CONTENT_EDIT,
+        302,
+        _composed("draft"),
+        {"day": "2099-01-05", "time": "09:00"},
+    ),
+    Page("POST", "content_post_queue", Perm.CONTENT_PUBLISH, 302, _queueable),
+    Page("GET", "content_slots", Perm.CONTENT_VIEW, 200),
+    Page(
+        "POST",
+        "content_slot_new",
+        Perm.CONTENT_PUBLISH,
+        302,
+        _channel,
+        {"weekday": "2", "time": "10:00"},
+    ),
+    Page(
+        "POST",
+        "content_slot_delete",
+        Perm.CONTENT_PUBLISH,
+        302,
+        lambda targets, caller: {"slot_id": _slot_id(targets)},
+    ),
+    Page("GET", "content_mix", Perm.CONTENT_VIEW, 200),
+    # the content library (content/views_library.py)
+    Page("GET", "content_library", Perm.CONTENT_VIEW, 200),
+    Page(
+        "POST",
+        "content_asset_new",
+        Perm.CONTENT_EDIT,
+        302,
+        data={"kind": "snippet", "title": "开场白", "text": "新品上市", "rights": "owned"},
+    ),
+    Page("GET", "content_asset", Perm.CONTENT_VIEW, 200, _asset),
+    Page(
+        "POST",
+        "content_asset_edit",
+        Perm.CONTENT_EDIT,
+        302,
+        _asset,
+        {"title": "新标题", "tags": "新品、海报", "rights": "owned"},
+    ),
+    Page("POST", "content_asset_archive", Perm.CONTENT_EDIT, 302, _asset),
+    Page("GET", "content_asset_file", Perm.CONTENT_VIEW, 200, _asset),
     Page("GET", "topics", Perm.CONTENT_VIEW, 200),
     Page("POST", "topic_new", Perm.CONTENT_EDIT, 302, data={"name": "新品发布"}),
     Page("GET", "topic_edit", Perm.CONTENT_EDIT, 200, _topic),
@@ -466,6 +800,91 @@ PAGES = [
     Page("POST", "topic_archive", Perm.CONTENT_EDIT, 302, _topic),
     Page("POST", "hashtag_set_new", Perm.CONTENT_EDIT, 302, data={"name": "大促"}),
     Page("POST", "hashtag_set_archive", Perm.CONTENT_EDIT, 302, _set),
+    Page("GET", "content_report", Perm.ANALYTICS_VIEW, 200),
+    Page("POST", "metrics_import", Perm.CONTENT_EDIT, 302),
+    Page("POST", "post_metrics_refresh", Perm.CONTENT_EDIT, 302, _post),
+    Page("POST", "publication_metrics", Perm.CONTENT_EDIT, 302, _publication, {"likes": "3"}),
+    # the publishing tasks page and its actions (publishing/views_tasks.py); a 409 is a message
+    Page("GET", "content_tasks", Perm.CONTENT_VIEW, 200),
+    Page(
+        "POST",
+        "content_task_complete",
+        Perm.CONTENT_PUBLISH,
+        302,
+        _publication,
+        {"url": "https://weibo.com/1/2"},
+    ),
+    Page("POST", "publication_retry", Perm.CONTENT_PUBLISH, 302, _publication),
+    Page("POST", "publication_reconcile", Perm.CONTENT_PUBLISH, 302, _publication),
+    Page("POST", "publication_resolve", Perm.CONTENT_PUBLISH, 302, _publication, {"retry": "1"}),
+    Page("GET", "links", Perm.CONTENT_VIEW, 200),
+    Page(
+        "POST", "link_new", Perm.CONTENT_EDIT, 302, data={"target_url": "https://shop.example.com"}
+    ),
+    Page("POST", "post_links_shorten", Perm.CONTENT_EDIT, 302, _post, {"campaign": "spring"}),
+    Page("GET", "content_import", Perm.CONTENT_EDIT, 200),
+    Page(
+        "POST",
+        "content_import",
+        Perm.CONTENT_EDIT,
+        302,
+        data={"csv": "title,body\n新品,上市\n", "import": "1"},
+    ),
+    # posts: list, composer, post page and its review actions (content/views_posts.py)
+    Page("GET", "content_posts", Perm.CONTENT_VIEW, 200),
+    Page("GET", "content_post_new", Perm.CONTENT_EDIT, 200),
+    Page(
+        "POST",
+        "content_post_new",
+        Perm.CONTENT_EDIT,
+        302,
+        data={"body": "新品上市", "format": "text", "intent": "draft"},
+    ),
+    Page("POST", "content_composer_variants", Perm.CONTENT_EDIT, 200, data={"body": "新品"}),
+    Page("POST", "content_composer_check", Perm.CONTENT_EDIT, 204, data={"body": "新品"}),
+    Page("GET", "content_post", Perm.CONTENT_VIEW, 200, _composed("draft")),
+    Page("GET", "content_post_edit", Perm.CONTENT_EDIT, 200, _composed("draft")),
+    Page(
+        "POST",
+        "content_post_edit",
+        Perm.CONTENT_EDIT,
+        302,
+        _composed("draft"),
+        {"body": "改过的文字", "format": "text", "intent": "save"},
+    ),
+    Page("POST", "content_post_submit", Perm.CONTENT_EDIT, 302, _composed("draft")),
+    Page("POST", "content_post_approve", Perm.CONTENT_APPROVE, 302, _composed("in_review")),
+    Page(
+        "POST",
+        "content_post_request_changes",
+        Perm.CONTENT_APPROVE,
+        302,
+        _composed("in_review"),
+        {"note": "再短一点"},
+    ),
+    Page(
+        "POST",
+        "content_post_schedule",
+        Perm.CONTENT_PUBLISH,
+        302,
+        _composed("approved"),
+        {"at": "2030-01-02T09:00"},
+    ),
+    Page("POST", "content_post_publish_now", Perm.CONTENT_PUBLISH, 302, _composed("approved")),
+    Page("POST", "content_post_unschedule", Perm.CONTENT_PUBLISH, 302, _composed("scheduled")),
+    Page("POST", "content_post_duplicate", Perm.CONTENT_EDIT, 302, _composed("draft")),
+    Page("POST", "content_post_archive", Perm.CONTENT_EDIT, 302, _composed("draft")),
+    Page(
+        "POST", "content_post_comment", Perm.CONTENT_EDIT, 302, _composed("draft"), {"body": "好"}
+    ),
+    Page("GET", "content_review_settings", Perm.WORKSPACE_MANAGE, 200),
+    Page(
+        "POST",
+        "content_review_settings",
+        Perm.WORKSPACE_MANAGE,
+        302,
+        data={"approval_stages": "1"},
+    ),
     *(Page("GET", "section", perm, 200, section=name) for name, (_t, perm) in SECTIONS.items()),
 ]
 

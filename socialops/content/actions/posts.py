@@ -16,6 +16,7 @@ from socialops.campaigns.models import Topic
 from socialops.channels.models import Channel
 from socialops.content.adapt import adapt_text
 from socialops.content.models import Asset, ContentPillar, Post, PostMedia, Variant
+from socialops.content.richtext import clean_article_html
 from socialops.core import audit
 from socialops.core.audit import snapshot
 from socialops.core.clock import now
@@ -128,6 +129,8 @@ def _clean_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
             cleaned[name] = value = value.strip()
             if len(value) > limit:
                 errors[name] = _("At most %(limit)d characters.") % {"limit": limit}
+    if isinstance(cleaned.get("article_html"), str):  # the API gets the composer's cleaning too
+        cleaned["article_html"] = clean_article_html(cleaned["article_html"])
     if "format" in cleaned and cleaned["format"] not in Post.Format.values:
         errors["format"] = _("Not a post format.")
     if errors:

@@ -125,6 +125,9 @@ def _enforce_rules(post: Post) -> None:
         raise ValidationError({f"variants.{i}": _("Nothing to publish.") for i in empty})
     if post.format == Post.Format.ARTICLE and not (post.article_title and post.article_html):
         raise ValidationError({"article_title": _("An article needs a title and a body.")})
+    media = media_problems(post)
+    if media:
+        raise ValidationError({f"variants.{k}": "; ".join(v) for k, v in media.items()})
     errors = {
         channel_id: [f for f in found if f.severity == Severity.ERROR]
         for channel_id, found in lint_post(post).items()
@@ -132,6 +135,26 @@ def _enforce_rules(post: Post) -> None:
     errors = {k: v for k, v in errors.items() if v}
     if errors:
         raise PostLintFailed(errors)
+
+
+def media_problems(post: Post) -> dict[int, list[str]]:
+    """Attached assets a variant's platform would refuse (size, format, expired rights…)."""
+    from socialops.content.library import check_asset_for
+
+    assets = [row.asset for row in post.media.select_related("asset")]
+    if post.format == Post.Format.ARTICLE and post.article_cover is not None:
+        assets.append(post.article_cover)
+    found: dict[int, list[str]] = {}
+    for variant in post.variants.select_related("channel"):
+        if not variant.include_media:
+            continue
+        for asset in assets:
+            for problem in check_asset_for(asset, variant.channel.platform):
+                if problem.severity == "error":
+                    found.setdefault(variant.channel_id, []).append(
+                        f"{asset.title}: {problem.message}"
+                    )
+    return found
 
 
 def _url(post: Post) -> str:

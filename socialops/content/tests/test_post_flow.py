@@ -87,3 +87,49 @@ def test_it_needs_two_different_people_for_two_stages(team: Any, channel: Any) -
         actions.approve_post(access=bob, post=post)
     post = actions.approve_post(access=alice, post=post)
     assert post.state == Post.State.APPROVED
+
+
+def test_it_keeps_the_api_formats_in_step_with_the_model() -> None:
+    from typing import get_args
+
+    from socialops.content.schemas_posts import PostFormat
+
+    assert set(get_args(PostFormat)) == set(Post.Format.values)
+
+
+def test_it_cleans_article_html_in_the_action(team: Any, channel: Any) -> None:
+    post = actions.create_post(
+        access=team.access("carol"),
+        channel_ids=[channel.pk],
+        format="article",
+        article_title="标题",
+        article_html='<p onclick="x()">正文</p><script>alert(1)</script>',
+    )
+    assert "script" not in post.article_html and "onclick" not in post.article_html
+    assert "正文" in post.article_html
+
+
+def test_it_refuses_to_submit_media_the_platform_would_refuse(
+    team: Any, channel: Any, settings: Any, tmp_path: Any
+) -> None:
+    from socialops.content.models import Asset
+    from socialops.content.tests.test_library import add_image, image_bytes
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    big = add_image(team, "big.png", image_bytes(size=(1600, 1200)))
+    Asset.objects.filter(pk=big.pk).update(size_bytes=6_000_000)  # Weibo's API takes under 5 MB
+    carol = team.access("carol")
+    post = actions.create_post(
+        access=carol, channel_ids=[channel.pk], body="配图", media_ids=[big.pk]
+    )
+
+    with pytest.raises(ValidationError) as raised:
+        actions.submit_post(access=carol, post=post)
+
+    assert "big:" in raised.value.message_dict[f"variants.{channel.pk}"][0]
+    actions.update_post(
+        access=carol,
+        post=post,
+        changes={"variants": [{"channel_id": channel.pk, "include_media": False}]},
+    )
+    assert actions.submit_post(access=carol, post=post).state == Post.State.IN_REVIEW

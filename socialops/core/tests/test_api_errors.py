@@ -32,6 +32,12 @@ def _concrete(path: str) -> str:
         .replace("{topic_id}", "1")
         .replace("{set_id}", "1")
         .replace("{pillar_id}", "1")
+        .replace("{post_id}", "1")
+        .replace("{publication_id}", "1")
+        .replace("{link_id}", "1")
+        .replace("{notification_id}", "1")
+        .replace("{asset_id}", "1")
+        .replace("{slot_id}", "1")
     )
 
 
