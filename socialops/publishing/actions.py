@@ -124,7 +124,7 @@ def refresh_post_state(post_id: int, *, actor: User | None = None, via: str = "w
     """Derive a scheduled post's state from its publications; audit a change. Returns the state."""
     with transaction.atomic():
         post = Post.objects.select_for_update().get(pk=post_id)
-        if post.state not in _FOLLOWS_PUBLICATIONS:
+        if post.state not in FOLLOWS_PUBLICATIONS:
             return str(post.state)
         counts = dict(
             Publication.objects.filter(post=post)
@@ -133,7 +133,7 @@ def refresh_post_state(post_id: int, *, actor: User | None = None, via: str = "w
             .annotate(n=Count("id"))
             .values_list("state", "n")
         )
-        state = _derive(counts)
+        state = derive_post_state(counts)
         if state is None or state == post.state:
             return str(post.state)
         before = {"state": post.state}
@@ -156,7 +156,7 @@ def refresh_post_state(post_id: int, *, actor: User | None = None, via: str = "w
         return str(state)
 
 
-_FOLLOWS_PUBLICATIONS = {
+FOLLOWS_PUBLICATIONS = {
     Post.State.SCHEDULED,
     Post.State.PUBLISHING,
     Post.State.PUBLISHED,
@@ -165,7 +165,7 @@ _FOLLOWS_PUBLICATIONS = {
 }
 
 
-def _derive(counts: dict[str, int]) -> str | None:
+def derive_post_state(counts: dict[str, int]) -> str | None:
     """Worst first: publishing, unconfirmed, failed; then scheduled; published when all are."""
     if not counts:
         return None

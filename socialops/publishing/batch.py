@@ -21,7 +21,7 @@ from socialops.core.clock import now
 from socialops.core.models import AuditEvent
 
 # The rule refresh_post_state applies to one post, applied here to many.
-from .actions import _FOLLOWS_PUBLICATIONS, _derive
+from .actions import FOLLOWS_PUBLICATIONS, derive_post_state
 from .models import Publication, PublishAttempt
 from .outcomes import ENDED
 from .schedule import metrics_due
@@ -84,7 +84,7 @@ def refresh_posts(post_ids: Iterable[int], *, at: datetime | None = None) -> int
     at = at or now()
     posts = list(
         Post.objects.select_for_update()
-        .filter(pk__in=set(post_ids), state__in=_FOLLOWS_PUBLICATIONS)
+        .filter(pk__in=set(post_ids), state__in=FOLLOWS_PUBLICATIONS)
         .order_by("pk")
     )
     if not posts:
@@ -101,7 +101,7 @@ def refresh_posts(post_ids: Iterable[int], *, at: datetime | None = None) -> int
         counts[post_id][publication_state] = n
     changes: dict[str, list[Post]] = defaultdict(list)
     for post in posts:
-        state = _derive(counts[post.pk])
+        state = derive_post_state(counts[post.pk])
         if state is not None and state != post.state:
             changes[state].append(post)
     for state, changed in changes.items():

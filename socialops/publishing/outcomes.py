@@ -335,7 +335,7 @@ def record_manual(publication: Publication, task: dict[str, Any]) -> bool:
                 kind="publication.manual_task",
                 title=_("Publish by hand on %(account)s") % {"account": channel.display_name},
                 body=task.get("text", "")[:500],
-                url=post_url(publication),
+                url=reverse("content_tasks", kwargs={"slug": publication.workspace.slug}),
                 workspace=publication.workspace,
             )
     return moved

@@ -120,7 +120,8 @@ def _wait_all_published(shared: Shared, count: int, timeout: float = 120) -> dic
 def _stop(process: subprocess.Popen[bytes], log: Path) -> int:
     process.send_signal(signal.SIGTERM)
     try:
-        return process.wait(timeout=30)
+        # generous: on a loaded machine a SQLite writer may wait out its 20 s busy timeout
+        return process.wait(timeout=90)
     except subprocess.TimeoutExpired:
         process.send_signal(signal.SIGABRT)  # faulthandler writes every thread's stack to the log
         process.wait(timeout=10)
