@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Min, Q
 
 from socialops.connectors.sandbox import content
 from socialops.connectors.sandbox.models import (
@@ -107,9 +107,9 @@ def recent_post_count(account: Account, *, at: datetime) -> tuple[int, datetime 
     """Posts in the last hour and when the oldest of them leaves the window."""
     recent = Post.objects.filter(
         author=account, repost_of__isnull=True, created_at__gt=at - timedelta(hours=1)
-    ).order_by("created_at")
-    first = recent.first()
-    return recent.count(), (first.created_at + timedelta(hours=1) if first else None)
+    ).aggregate(count=Count("id"), first=Min("created_at"))
+    first = recent["first"]
+    return recent["count"], (first + timedelta(hours=1) if first else None)
 
 
 @transaction.atomic

@@ -125,6 +125,8 @@ def create_world(
 def advance(world: World, *, until: datetime) -> int:
     """Step ``world`` to the last slot boundary at or before ``until``; the events created."""
     last = slot_of(until)
+    if slot_of(world.simulated_until) >= last:  # already there: no lock, no query
+        return 0
     with transaction.atomic():
         current = World.objects.select_for_update().get(pk=world.pk)
         first = slot_of(current.simulated_until)
