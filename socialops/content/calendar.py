@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from socialops.core.clock import EARLIEST_DAY, LATEST_DAY
+
 MONTH = "month"
 WEEK = "week"
 VIEWS = (MONTH, WEEK)
@@ -123,8 +125,4 @@ def parse_day(value: str | None, default: date) -> date:
         day = date.fromisoformat(value)
     except ValueError:
         return default
-    # far enough from date.min/max that grids and windows around it never overflow
     return day if EARLIEST_DAY <= day <= LATEST_DAY else default
-
-
-EARLIEST_DAY, LATEST_DAY = date(1970, 1, 1), date(2999, 12, 31)

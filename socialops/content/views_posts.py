@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -226,17 +227,34 @@ def _refused(request: HttpRequest, exc: ValidationError) -> None:
     messages.error(request, " ".join(exc.messages))
 
 
+def _attempt(
+    request: HttpRequest,
+    access: Access,
+    post_id: int,
+    act: Callable[[], Any],
+    success: str | Callable[[Any], str],
+) -> HttpResponse:
+    """Run one action; its refusal or its success as a message; back to the post."""
+    try:
+        result = act()
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, success(result) if callable(success) else success)
+    return _done(request, access, post_id)
+
+
 @require_POST
 @workspace_view(Perm.CONTENT_EDIT)
 def post_submit(request: HttpRequest, access: Access, section: str, post_id: int) -> HttpResponse:
     post = queries_posts.post(access.workspace, post_id, request)
-    try:
-        post = actions.submit_post(access=access, post=post, request=request)
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, success_message(post, "submit"))
-    return _done(request, access, post_id)
+    return _attempt(
+        request,
+        access,
+        post_id,
+        lambda: actions.submit_post(access=access, post=post, request=request),
+        lambda submitted: success_message(submitted, "submit"),
+    )
 
 
 @require_POST
@@ -245,18 +263,21 @@ def post_approve(request: HttpRequest, access: Access, section: str, post_id: in
     post = queries_posts.post(access.workspace, post_id, request)
     form = DecisionForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
-        post = actions.approve_post(access=access, post=post, note=note, request=request)
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        if post.state == State.IN_REVIEW:
-            messages.success(request, _("Approved at this stage; the next approver is told."))
-        elif post.state == State.SCHEDULED:
-            messages.success(request, _("Approved and scheduled."))
-        else:
-            messages.success(request, _("Approved."))
-    return _done(request, access, post_id)
+    return _attempt(
+        request,
+        access,
+        post_id,
+        lambda: actions.approve_post(access=access, post=post, note=note, request=request),
+        _approved_message,
+    )
+
+
+def _approved_message(post: Post) -> str:
+    if post.state == State.IN_REVIEW:
+        return _("Approved at this stage; the next approver is told.")
+    if post.state == State.SCHEDULED:
+        return _("Approved and scheduled.")
+    return _("Approved.")
 
 
 @require_POST
@@ -267,13 +288,13 @@ def post_request_changes(
     post = queries_posts.post(access.workspace, post_id, request)
     form = DecisionForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
-        actions.request_changes(access=access, post=post, note=note, request=request)
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("Changes requested; the author is told."))
-    return _done(request, access, post_id)
+    return _attempt(
+        request,
+        access,
+        post_id,
+        lambda: actions.request_changes(access=access, post=post, note=note, request=request),
+        _("Changes requested; the author is told."),
+    )
 
 
 @require_POST
@@ -285,13 +306,14 @@ def post_schedule(request: HttpRequest, access: Access, section: str, post_id: i
     if not form.is_valid():
         messages.error(request, " ".join(str(m) for ms in form.errors.values() for m in ms))
         return _done(request, access, post_id)
-    try:
-        actions.schedule_post(access=access, post=post, at=form.cleaned_data["at"], request=request)
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("Scheduled."))
-    return _done(request, access, post_id)
+    at = form.cleaned_data["at"]
+    return _attempt(
+        request,
+        access,
+        post_id,
+        lambda: actions.schedule_post(access=access, post=post, at=at, request=request),
+        _("Scheduled."),
+    )
 
 
 @require_POST
@@ -301,13 +323,13 @@ def post_publish_now(
 ) -> HttpResponse:
     _require_schedule(access, request)
     post = queries_posts.post(access.workspace, post_id, request)
-    try:
-        actions.schedule_post(access=access, post=post, at=now(), request=request)
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("Publishing now: the worker sends it within moments."))
-    return _done(request, access, post_id)
+    return _attempt(
+        request,
+        access,
+        post_id,
+        lambda: actions.schedule_post(access=access, post=post, at=now(), request=request),
+        _("Publishing now: the worker sends it within moments."),
+    )
 
 
 @require_POST
@@ -317,13 +339,13 @@ def post_unschedule(
 ) -> HttpResponse:
     _require_schedule(access, request)
     post = queries_posts.post(access.workspace, post_id, request)
-    try:
-        actions.unschedule_post(access=access, post=post, request=request)
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("Taken off the calendar; it stays approved."))
-    return _done(request, access, post_id)
+    return _attempt(
+        request,
+        access,
+        post_id,
+        lambda: actions.unschedule_post(access=access, post=post, request=request),
+        _("Taken off the calendar; it stays approved."),
+    )
 
 
 @require_POST

@@ -13,7 +13,7 @@ from socialops.accounts.auth import access_of
 from socialops.accounts.roles import Perm
 from socialops.channels.models import Channel
 from socialops.content.models import Post
-from socialops.core.clock import now
+from socialops.core.clock import EARLIEST_DAY, LATEST_DAY, now
 from socialops.core.errors import ApiError
 from socialops.core.schemas import QueryInt, errors
 
@@ -142,16 +142,13 @@ def content_report(
     return report_json(reports.content_report(access.workspace, channel, start=start, end=end))
 
 
-EARLIEST, LATEST = date(1970, 1, 1), date(2999, 12, 31)  # far from date.min/max arithmetic
-
-
 def period(start: date | None, end: date | None, time_zone: str) -> tuple[date, date]:
     """The period asked for, defaulting to the last 30 local days; refused if inverted or long."""
     import zoneinfo
 
     today = now().astimezone(zoneinfo.ZoneInfo(time_zone)).date()
     for name, value in (("from", start), ("to", end)):
-        if value is not None and not EARLIEST <= value <= LATEST:
+        if value is not None and not EARLIEST_DAY <= value <= LATEST_DAY:
             message = _("Give a date between 1970 and 2999.")
             raise ApiError(422, "invalid", message, {name: message})
     end = end or today
