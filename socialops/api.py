@@ -20,6 +20,7 @@ from socialops.accounts.auth import TokenAuth
 from socialops.accounts.queries import AccessDenied
 from socialops.campaigns.api import router as campaigns_router
 from socialops.channels.api import router as channels_router
+from socialops.contacts.api import router as contacts_router
 from socialops.content.api import router as content_router
 from socialops.content.api_calendar import router as calendar_router
 from socialops.content.api_library import router as library_router
@@ -27,9 +28,12 @@ from socialops.content.api_posts import router as posts_router
 from socialops.core.api import router as core_router
 from socialops.core.api_notifications import router as notifications_router
 from socialops.core.errors import STATUS_CODES, ApiError, error_response
+from socialops.guidebook.api import router as guidebook_router
+from socialops.inbox.api import router as inbox_router
 from socialops.platforms.api import router as platforms_router
 from socialops.publishing.api import router as publishing_router
 from socialops.publishing.api_metrics import router as tracking_router
+from socialops.sla.api import router as sla_router
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +87,10 @@ api.add_router("", notifications_router)
 api.add_router("", campaigns_router)
 api.add_router("", tracking_router)
 api.add_router("", publishing_router)
+api.add_router("", inbox_router)
+api.add_router("", contacts_router)
+api.add_router("", sla_router)
+api.add_router("", guidebook_router)
 
 
 def _fields_from_ninja(errors: list[dict[str, object]]) -> dict[str, str]:

@@ -42,6 +42,10 @@ INSTALLED_APPS = [
     "socialops.content",
     "socialops.campaigns",
     "socialops.publishing",
+    "socialops.contacts",
+    "socialops.inbox",
+    "socialops.sla",
+    "socialops.guidebook",
 ]
 
 MIDDLEWARE = [

@@ -14,7 +14,11 @@ urlpatterns = [
     path("", include("socialops.platforms.urls")),  # before core: it owns /w/<slug>/platform/
     path("", include("socialops.campaigns.urls")),  # before content: /w/<slug>/content/topics/
     path("", include("socialops.publishing.urls")),  # /w/<slug>/content/report/, metrics
-    path("", include("socialops.content.urls")),  # before core: it owns /w/<slug>/content/
+    path("", include("socialops.content.urls")),
+    path("", include("socialops.inbox.urls")),  # before core: it owns /w/<slug>/interaction/
+    path("", include("socialops.contacts.urls")),
+    path("", include("socialops.sla.urls")),
+    path("", include("socialops.guidebook.urls")),  # before core: it owns /w/<slug>/content/
     path("", include("socialops.core.urls_notifications")),
     path("", include("socialops.core.urls")),
 ]
