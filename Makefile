@@ -91,17 +91,35 @@ unit-pg:
 		echo "== PostgreSQL pass SKIPPED: nothing answers at $(TEST_DATABASE_URL) (set TEST_DATABASE_URL)"; \
 	fi
 
-# The publishing benchmark (bench/publishing.py; figures in docs/benchmarks.md), not part of
-# `make test`: SQLite, then PostgreSQL when BENCH_DATABASE_URL answers (that database is recreated).
-.PHONY: bench-publishing
+# Benchmarks (bench/*.py; figures in docs/benchmarks.md), not part of `make test`: each runs on
+# SQLite, then on PostgreSQL when BENCH_DATABASE_URL answers (that database is recreated).
+.PHONY: bench bench-publishing bench-inbox bench-ingest bench-classify bench-listening train-classifiers
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/socialops_bench
-bench-publishing: install-dev
-	$(BIN)/python bench/publishing.py $(BENCH_ARGS)
-	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(BENCH_DATABASE_URL)'.rsplit('/',1)[0]+'/postgres', connect_timeout=3).close()" 2>/dev/null; then \
-		DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/publishing.py $(BENCH_ARGS); \
+BENCH_PG_UP = $(BIN)/python -c "import psycopg; psycopg.connect('$(BENCH_DATABASE_URL)'.rsplit('/',1)[0]+'/postgres', connect_timeout=3).close()" 2>/dev/null
+define bench_both
+	$(BIN)/python bench/$(1).py $(2) $(BENCH_ARGS)
+	@if $(BENCH_PG_UP); then \
+		DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/$(1).py $(3) $(BENCH_ARGS); \
 	else \
 		echo "== PostgreSQL benchmark SKIPPED: nothing answers at $(BENCH_DATABASE_URL)"; \
 	fi
+endef
+bench: bench-publishing bench-inbox bench-ingest bench-classify bench-listening
+bench-publishing: install-dev
+	$(call bench_both,publishing,,)
+bench-inbox: install-dev
+	$(call bench_both,inbox_api,--messages 200000,--messages 1000000)
+bench-ingest: install-dev
+	$(call bench_both,inbox_ingest,,)
+# These two read the real Weibo stream in ../shared/data (skipped when it is absent).
+bench-classify: install-dev
+	$(BIN)/python bench/classify.py $(BENCH_ARGS)
+bench-listening: install-dev
+	$(BIN)/python bench/listening_match.py $(BENCH_ARGS)
+
+# Retrain the shipped classifiers from ../shared/data (see docs/classifiers.md).
+train-classifiers: install-dev
+	$(BIN)/python scripts/train_classifiers.py
 
 # Refresh the zh_Hans catalogues: socialops/locale for the shared UI, and
 # socialops/<app>/locale for each app that keeps its own (so apps never edit one file at once).

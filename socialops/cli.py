@@ -297,5 +297,14 @@ def manage(args: tuple[str, ...]) -> None:
     execute_from_command_line(["socialops manage", *args])
 
 
+from socialops.classify.cli import classify_command  # noqa: E402 - registered with the others
+
+main.add_command(classify_command)
+
+
+from socialops.inbox.cli import inbox  # noqa: E402 - registered with the others
+
+main.add_command(inbox)
+
 if __name__ == "__main__":
     main()

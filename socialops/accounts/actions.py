@@ -21,6 +21,7 @@ from socialops.accounts.models import (
 )
 from socialops.accounts.queries import Access, hash_secret
 from socialops.accounts.roles import Perm, Role
+from socialops.accounts.starter_kit import fill_starter_kit
 from socialops.core import audit
 from socialops.core.audit import snapshot
 from socialops.core.clock import now
@@ -77,7 +78,9 @@ def create_workspace(
     time_zone: str = "",
     request: HttpRequest | None = None,
     via: str | None = None,
+    starter_kit: bool = False,
 ) -> Workspace:
+    """A new workspace owned by ``actor``; with ``starter_kit``, the apps' first drafts too."""
     if slug and Workspace.objects.filter(slug=slug).exists():
         raise ValidationError({"slug": _("This short name is taken.")})
     workspace = Workspace(name=name.strip(), slug=slug or _unique_slug(name))
@@ -95,6 +98,8 @@ def create_workspace(
         target=workspace,
         after=snapshot(workspace, WORKSPACE_FIELDS),
     )
+    if starter_kit:
+        fill_starter_kit(workspace, actor=actor)
     return workspace
 
 

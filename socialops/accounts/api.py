@@ -98,6 +98,7 @@ def create_workspace(request: HttpRequest, payload: WorkspaceCreateIn) -> Status
         slug=payload.slug,
         time_zone=payload.time_zone,
         request=request,
+        starter_kit=True,
     )
     return Status(201, workspace)
 

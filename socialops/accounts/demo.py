@@ -11,10 +11,13 @@ from django.db import transaction
 from socialops.accounts import actions
 from socialops.accounts.models import Membership, User, Workspace
 from socialops.accounts.roles import Role
+from socialops.accounts.starter_kit import fill_starter_kit
 from socialops.channels.demo import load_demo_channels
+from socialops.contacts.demo import load_demo_contacts
 from socialops.content.demo import load_demo_pillars
 from socialops.content.demo_posts import load_demo_posts
 from socialops.core import audit
+from socialops.inbox.demo import load_demo_inbox
 
 OWNER_EMAIL = "owner@demo.socialops.local"
 TEAM = [
@@ -55,6 +58,7 @@ def load_demo() -> list[str]:
     for slug, name, zone in WORKSPACES:
         if not Workspace.objects.filter(slug=slug).exists():
             actions.create_workspace(actor=owner, name=name, slug=slug, time_zone=zone, via="cli")
+        fill_starter_kit(Workspace.objects.get(slug=slug), actor=owner)
     main = Workspace.objects.get(slug="demo")
     for email, name, role in TEAM:
         user = _user(email, name, password)
@@ -71,8 +75,10 @@ def load_demo() -> list[str]:
                 after={"user": user.pk, "role": role},
             )
     load_demo_channels(main)
+    load_demo_contacts(main)
     load_demo_pillars(main)
     load_demo_posts(main)
+    load_demo_inbox(main)
     return [
         "Demo workspace 示例品牌 Demo Brand is ready at " + settings.SITE_URL + "/",
         f"  owner login: {OWNER_EMAIL}  password: {password}",

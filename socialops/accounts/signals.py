@@ -1,14 +1,17 @@
-"""Sign-in events go to the audit log, failures included."""
+"""Sign-in events go to the audit log, failures included; the starter-kit signal."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from django.http import HttpRequest
 
 from socialops.core import audit
+
+# Sent with workspace= and actor= when a new workspace wants the apps' first drafts.
+starter_kit_wanted = Signal()
 
 
 @receiver(user_logged_in)

@@ -174,6 +174,7 @@ def create_workspace(request: HttpRequest) -> HttpResponse:
                 name=form.cleaned_data["name"],  # type: ignore[arg-type]
                 time_zone=form.cleaned_data["time_zone"],
                 request=request,
+                starter_kit=True,
             )
         except ValidationError as exc:
             _apply_errors(form, exc)

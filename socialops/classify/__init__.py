@@ -11,35 +11,48 @@ from typing import Protocol
 
 SENTIMENTS = ("positive", "neutral", "negative")
 INTENTS = ("complaint", "question", "praise", "purchase", "spam", "abuse", "other")
+EMOTIONS = ("neutral", "happy", "angry", "sad", "fear", "surprise")
 
 
 @dataclass(frozen=True)
 class Classification:
-    lang: str  # "zh", "en", or "" when unknown
+    lang: str  # "zh", "en", "other", or "" when the text has no letters
     sentiment: str  # one of SENTIMENTS
     intent: str  # one of INTENTS
-    emotion: str = ""
-    scores: dict[str, float] = field(default_factory=dict)  # label -> confidence
+    emotion: str = ""  # one of EMOTIONS, or "" when unknown
+    # "sentiment:<label>", "emotion:<label>", "intent:<label>" -> confidence in [0, 1]
+    scores: dict[str, float] = field(default_factory=dict)
 
 
 class Classifier(Protocol):
     def classify(self, text: str, *, lang: str = "") -> Classification: ...
 
 
-class _Neutral:
-    """Placeholder until the lexicon classifier lands: says nothing it does not know."""
-
-    def classify(self, text: str, *, lang: str = "") -> Classification:
-        return Classification(lang=lang, sentiment="neutral", intent="other")
+def default() -> Classifier:
+    """The shipped classifier (linear models + intent rules); its models load on first use."""
+    return _shipped
 
 
-_current: Classifier = _Neutral()
-
-
-def use(classifier: Classifier) -> None:
+def use(classifier: Classifier | None) -> None:
+    """Serve ``classify`` with another classifier; ``None`` goes back to the shipped one."""
     global _current
-    _current = classifier
+    _current = _shipped if classifier is None else classifier
 
 
 def classify(text: str, *, lang: str = "") -> Classification:
+    """Classify one text; ``lang`` "zh"/"en"/"other" skips detection ("" or "auto" detects)."""
     return _current.classify(text, lang=lang)
+
+
+def classify_many(texts: list[str], *, lang: str = "") -> list[Classification]:
+    """``classify`` for a batch (listening), in order; faster with the shipped classifier."""
+    batch = getattr(_current, "classify_many", None)
+    if batch is not None:
+        return list(batch(texts, lang=lang))
+    return [_current.classify(text, lang=lang) for text in texts]
+
+
+from socialops.classify.linear import LinearClassifier  # noqa: E402 - it needs Classification
+
+_shipped: Classifier = LinearClassifier()
+_current: Classifier = _shipped

@@ -7,3 +7,9 @@ class ContactsConfig(AppConfig):
     name = "socialops.contacts"
     label = "contacts"
     verbose_name = "Contacts"
+
+    def ready(self) -> None:
+        from socialops.contacts.audit_labels import LABELS
+        from socialops.core.audit import describe_actions
+
+        describe_actions(LABELS)

@@ -68,6 +68,8 @@ def create(request: HttpRequest, payload: RuleIn) -> Status[EditorialRule]:
         severity=payload.severity,
         enabled=payload.enabled,
         applies_to=payload.applies_to,
+        scope=payload.scope,
+        reply_kinds=list(payload.reply_kinds),
         request=request,
     )
     return Status(201, rule)

@@ -55,6 +55,24 @@ class RuleForm(forms.Form):
         choices=EditorialRule.Severity.choices,
         help_text=_("An error blocks submitting; a warning only shows."),
     )
+    scope = forms.ChoiceField(
+        label=_("Checks"),
+        choices=EditorialRule.Scope.choices,
+        initial=EditorialRule.Scope.POSTS,
+        required=False,  # not posted: posts for a new rule, unchanged for an edit
+        help_text=_("Replies: the guidebook's rules, checked on every reply in the inbox."),
+    )
+    reply_kinds = forms.MultipleChoiceField(
+        label=_("Replies to"),
+        required=False,
+        choices=[
+            ("comment", _("Comments")),
+            ("mention", _("Mentions")),
+            ("dm", _("Direct messages")),
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("For replies only. None selected: every kind."),
+    )
     applies_to = forms.MultipleChoiceField(
         label=_("Platforms"),
         required=False,
@@ -116,6 +134,8 @@ class RuleForm(forms.Form):
             "name": rule.name,
             "severity": rule.severity,
             "applies_to": rule.applies_to,
+            "scope": rule.scope,
+            "reply_kinds": rule.reply_kinds,
         }
         if rule.kind == Kind.FORBIDDEN_WORDS:
             initial["words"] = "\n".join(

@@ -29,6 +29,13 @@ class EditorialRule(models.Model):
         ERROR = "error", _("Error")
         WARNING = "warning", _("Warning")
 
+    class Scope(models.TextChoices):
+        """What the rule checks: posts (发布规则), replies (the guidebook's) or both."""
+
+        POSTS = "posts", _("Posts")
+        REPLIES = "replies", _("Replies")
+        BOTH = "both", _("Posts and replies")
+
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     name = models.CharField(max_length=100, blank=True)
     kind = models.CharField(max_length=32, choices=Kind.choices)
@@ -36,6 +43,8 @@ class EditorialRule(models.Model):
     severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.ERROR)
     enabled = models.BooleanField(default=True)
     applies_to = models.JSONField(default=list, blank=True)  # platform codes; empty: all
+    scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.POSTS)
+    reply_kinds = models.JSONField(default=list, blank=True)  # comment, mention, dm; empty: all
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -45,6 +54,14 @@ class EditorialRule(models.Model):
     class Meta:
         ordering = ["id"]
         indexes = [models.Index(fields=["workspace", "enabled"])]
+
+    @property
+    def for_posts(self) -> bool:
+        return self.scope != self.Scope.REPLIES
+
+    @property
+    def for_replies(self) -> bool:
+        return self.scope != self.Scope.POSTS
 
     def __str__(self) -> str:
         return self.name or self.get_kind_display()

@@ -29,7 +29,9 @@ def rule(workspace: Workspace, rule_id: int, request: HttpRequest | None = None)
 
 
 def active_rules(workspace: Workspace) -> list[Rule]:
-    return [row.as_rule() for row in workspace_rules(workspace).filter(enabled=True)]
+    """The rules posts are checked with: the guidebook's reply-only rules are left out."""
+    rows = workspace_rules(workspace).filter(enabled=True)
+    return [row.as_rule() for row in rows.exclude(scope=EditorialRule.Scope.REPLIES)]
 
 
 def lint_for(

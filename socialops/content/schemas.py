@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Field, Schema
 from pydantic import StrictBool
@@ -11,6 +11,7 @@ from socialops.core.schemas import BodySchema, JsonInt
 from .models import EditorialRule
 
 PLATFORM_CODE = r"^[a-z0-9_-]{1,40}$"
+ReplyKind = Literal["comment", "mention", "dm"]
 PARAMS_HELP = (
     "By kind — max_length: {limit: int|null (null: the platform's own)}; "
     'forbidden_words: {words: [{word, pinyin: bool, replacement}] or ["word"]}; '
@@ -29,6 +30,8 @@ class RuleOut(Schema):
     severity: str = Field(description="error or warning")
     enabled: bool
     applies_to: list[str] = Field(description="Platform codes; empty: every platform.")
+    scope: str = Field(description="posts, replies (the guidebook's) or both")
+    reply_kinds: list[str] = Field(description="Replies to comment, mention, dm; empty: all.")
     created_by_id: int | None
     created_at: datetime
     updated_at: datetime
@@ -41,6 +44,11 @@ class RuleIn(BodySchema):
     severity: EditorialRule.Severity = EditorialRule.Severity.ERROR
     enabled: StrictBool = True
     applies_to: list[str] = Field(default_factory=list, max_length=50)
+    scope: EditorialRule.Scope = Field(
+        EditorialRule.Scope.POSTS,
+        description="posts (content approvers), replies (inbox managers) or both (both rights)",
+    )
+    reply_kinds: list[ReplyKind] = Field(default_factory=list, max_length=3)
 
 
 class RulePatchIn(BodySchema):
@@ -49,6 +57,8 @@ class RulePatchIn(BodySchema):
     severity: EditorialRule.Severity | None = None
     enabled: StrictBool | None = None
     applies_to: list[str] | None = Field(None, max_length=50)
+    scope: EditorialRule.Scope | None = None
+    reply_kinds: list[ReplyKind] | None = Field(None, max_length=3)
 
 
 class LintIn(BodySchema):

@@ -37,7 +37,8 @@ def landing(request: HttpRequest, access: Access, section: str) -> HttpResponse:
 def _rules_context(access: Access, form: RuleForm | None = None) -> dict[str, Any]:
     return {
         "rules": queries.workspace_rules(access.workspace),
-        "form": form or RuleForm(initial={"kind": "forbidden_words", "severity": "error"}),
+        "form": form
+        or RuleForm(initial={"kind": "forbidden_words", "severity": "error", "scope": "posts"}),
         "lint_form": LintForm(initial={"platform": "weibo", "text": SAMPLE_TEXT}),
         "fields_of_kind": {str(kind): fields for kind, fields in FIELDS_OF_KIND.items()},
     }
@@ -65,6 +66,8 @@ def _save(request: HttpRequest, access: Access, rule: EditorialRule | None) -> b
                 params=form.params(),
                 severity=data["severity"],
                 applies_to=data["applies_to"],
+                scope=data["scope"] or EditorialRule.Scope.POSTS,
+                reply_kinds=data["reply_kinds"],
                 request=request,
             )
         else:
@@ -75,6 +78,8 @@ def _save(request: HttpRequest, access: Access, rule: EditorialRule | None) -> b
                 params=form.params(),
                 severity=data["severity"],
                 applies_to=data["applies_to"],
+                scope=data["scope"] or rule.scope,
+                reply_kinds=data["reply_kinds"],
                 request=request,
             )
     except ValidationError as exc:

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from socialops.accounts.models import Workspace
 from socialops.core.clock import now
@@ -40,10 +41,11 @@ class Label(models.Model):
 
 class Conversation(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        PENDING = "pending", _("Pending")  # waiting for the customer: SLA clocks pause
-        RESOLVED = "resolved", _("Resolved")
-        SPAM = "spam", _("Spam")
+        OPEN = "open", pgettext_lazy("conversation status", "Open")
+        # waiting for the customer: SLA clocks pause
+        PENDING = "pending", pgettext_lazy("conversation status", "Pending")
+        RESOLVED = "resolved", pgettext_lazy("conversation status", "Resolved")
+        SPAM = "spam", pgettext_lazy("conversation status", "Spam")
 
     class Priority(models.IntegerChoices):
         LOW = 0, _("Low")
@@ -109,6 +111,25 @@ class Conversation(models.Model):
             models.Index(fields=["workspace", "kind", "status", "-last_message_at"]),
             models.Index(fields=["workspace", "author_remote_id"]),
             models.Index(fields=["contact", "-last_message_at"]),
+            # any status, newest first (status=all, and searches that match many rows)
+            models.Index(fields=["workspace", "-last_message_at", "-id"], name="inbox_conv_newest"),
+            # the default list (open + pending) in each of its three orders, however big the
+            # resolved history grows
+            models.Index(
+                fields=["workspace", "-last_message_at", "-id"],
+                condition=Q(status__in=["open", "pending"]),
+                name="inbox_conv_active_newest",
+            ),
+            models.Index(
+                fields=["workspace", "-priority", "-last_message_at", "-id"],
+                condition=Q(status__in=["open", "pending"]),
+                name="inbox_conv_active_priority",
+            ),
+            models.Index(
+                fields=["workspace", "last_inbound_at", "id"],
+                condition=Q(status__in=["open", "pending"]),
+                name="inbox_conv_active_waiting",
+            ),
         ]
 
     def __str__(self) -> str:

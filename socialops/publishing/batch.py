@@ -27,6 +27,19 @@ from .outcomes import ENDED
 from .schedule import metrics_due
 
 State = Publication.State
+PUBLISHED_FIELDS = [
+    "state",
+    "updated_at",
+    "remote_id",
+    "url",
+    "remote_extra",
+    "published_at",
+    "lease_until",
+    "error_code",
+    "error_message",
+    "metrics_step",
+    "metrics_due_at",
+]
 
 
 def record_published_many(items: Sequence[tuple[Publication, RemoteRef]]) -> int:
@@ -42,25 +55,34 @@ def record_published_many(items: Sequence[tuple[Publication, RemoteRef]]) -> int
             reconcile=False,
             finished_at__isnull=True,
         ).update(finished_at=at, outcome=PublishAttempt.Outcome.PUBLISHED)
+        # Lock the rows still waiting for this outcome (a cancel may have ended one), then
+        # write them all with one UPDATE: SQLite takes the write lock at BEGIN (IMMEDIATE).
+        open_ids = set(
+            Publication.objects.select_for_update()
+            .filter(pk__in=[publication.pk for publication, _ref in items])
+            .exclude(state__in=ENDED)
+            .values_list("pk", flat=True)
+        )
+        changed: list[Publication] = []
         for publication, ref in items:
+            if publication.pk not in open_ids:
+                continue
+            open_ids.discard(publication.pk)  # the same row twice in a batch moves once
             published_at = ref.published_at or at
-            fields = {
-                "remote_id": ref.remote_id[:200],
-                "url": ref.url[:1000],
-                "remote_extra": dict(ref.extra),
-                "published_at": published_at,
-                "lease_until": None,
-                "error_code": "",
-                "error_message": "",
-                "metrics_step": 0,
-                "metrics_due_at": metrics_due(published_at, 0),
-            }
-            rows = Publication.objects.filter(pk=publication.pk).exclude(state__in=ENDED)
-            if rows.update(state=State.PUBLISHED, updated_at=at, **fields):
-                moved.append((publication, str(publication.state)))
-                publication.state = State.PUBLISHED
-                for name, value in fields.items():
-                    setattr(publication, name, value)
+            moved.append((publication, str(publication.state)))
+            publication.state = State.PUBLISHED
+            publication.updated_at = at
+            publication.remote_id = ref.remote_id[:200]
+            publication.url = ref.url[:1000]
+            publication.remote_extra = dict(ref.extra)
+            publication.published_at = published_at
+            publication.lease_until = None
+            publication.error_code = ""
+            publication.error_message = ""
+            publication.metrics_step = 0
+            publication.metrics_due_at = metrics_due(published_at, 0)
+            changed.append(publication)
+        Publication.objects.bulk_update(changed, PUBLISHED_FIELDS)
         AuditEvent.objects.bulk_create(
             AuditEvent(
                 workspace_id=publication.workspace_id,

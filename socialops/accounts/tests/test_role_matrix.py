@@ -25,6 +25,7 @@ from socialops.conftest import (
     make_user,
     row_counts,
 )
+from socialops.contacts.models import Contact, EngagementTask, Identity
 from socialops.content.models import ContentPillar, EditorialRule
 from socialops.core.models import AuditEvent
 from socialops.core.views import SECTIONS
@@ -90,6 +91,20 @@ class ApiRoute:
             notification_id=(_notification_id(caller) if "{notification_id}" in self.path else 0),
             asset_id=_asset_id(targets, self.path) if "{asset_id}" in self.path else 0,
             slot_id=_slot_id(targets) if "{slot_id}" in self.path else 0,
+            # identity_id belongs to the contact made for contact_id just before it
+            contact_id=_contact_id(targets) if "{contact_id}" in self.path else 0,
+            identity_id=_identity_id(targets) if "{identity_id}" in self.path else 0,
+            task_id=_task_id(targets) if "{task_id}" in self.path else 0,
+            reply_id=_reply_id(targets) if "{reply_id}" in self.path else 0,
+            policy_id=_sla_policy_id(targets) if "{policy_id}" in self.path else 0,
+            calendar_id=_sla_calendar_id(targets) if "{calendar_id}" in self.path else 0,
+            conversation_id=(_conversation_id(targets) if "{conversation_id}" in self.path else 0),
+            label_id=_label_id(targets) if "{label_id}" in self.path else 0,
+            message_id=_failed_message_id(targets) if "{message_id}" in self.path else 0,
+            view_id=_view_id(targets, caller) if "{view_id}" in self.path else 0,
+            assignment_rule_id=(
+                _assignment_rule_id(targets) if "{assignment_rule_id}" in self.path else 0
+            ),
         )
 
 
@@ -111,6 +126,54 @@ class QueueRoute(PostRoute):
 
     def url(self, targets: Targets, caller: str) -> str:
         _slot_id(targets)
+        return super().url(targets, caller)
+
+
+@dataclass(frozen=True)
+class SkippedTaskRoute(ApiRoute):
+    """POST /engagement/tasks/{task_id}/reopen: the task must have been skipped."""
+
+    def url(self, targets: Targets, caller: str) -> str:
+        url = super().url(targets, caller)
+        EngagementTask.objects.filter(pk=int(url.split("/")[3])).update(state="skipped")
+        return url
+
+
+@dataclass(frozen=True)
+class GuidebookRoute(ApiRoute):
+    """A guidebook route whose body names the matrix's account or a conversation in alice's."""
+
+    def url(self, targets: Targets, caller: str) -> str:
+        if "channel_id" in self.body:
+            self.body["channel_id"] = targets.channel.pk
+        if "conversation_id" in self.body:
+            self.body["conversation_id"] = _conversation_id(targets)
+        return super().url(targets, caller)
+
+
+@dataclass(frozen=True)
+class ClocksRoute(ApiRoute):
+    """GET /sla/clocks needs ?conversation_id= of a conversation in alice's workspace."""
+
+    def url(self, targets: Targets, caller: str) -> str:
+        return f"{super().url(targets, caller)}?conversation_id={_conversation_id(targets)}"
+
+
+@dataclass(frozen=True)
+class RuleRoute(ApiRoute):
+    """POST /inbox/assignment-rules: the body names a member who may reply (alice)."""
+
+    def url(self, targets: Targets, caller: str) -> str:
+        self.body["member_ids"] = [_alice_id(targets)]
+        return super().url(targets, caller)
+
+
+@dataclass(frozen=True)
+class LabelRoute(ApiRoute):
+    """POST …/labels: the body names a new label of the workspace."""
+
+    def url(self, targets: Targets, caller: str) -> str:
+        self.body["label_id"] = _label_id(targets)
         return super().url(targets, caller)
 
 
@@ -299,6 +362,188 @@ API_ROUTES = [
     QueueRoute("POST", "/posts/{post_id}/queue", Perm.CONTENT_PUBLISH, 200, state="approved"),
     ApiRoute("GET", "/channels/{channel_id}/best-times", Perm.CONTENT_VIEW, 200),
     ApiRoute("GET", "/pillars/mix", Perm.CONTENT_VIEW, 200),
+    # the interaction database (contacts/api.py)
+    ApiRoute("GET", "/contacts", Perm.CONTACTS_VIEW, 200),
+    ApiRoute("POST", "/contacts", Perm.CONTACTS_EDIT, 201, {"name": "张三"}),
+    ApiRoute("GET", "/contacts/export", Perm.CONTACTS_VIEW, 200),
+    ApiRoute("POST", "/contacts/import", Perm.CONTACTS_EDIT, 201, {"csv": "name,weibo\n张三,zs\n"}),
+    ApiRoute("GET", "/contacts/top-fans", Perm.CONTACTS_VIEW, 200),
+    ApiRoute("GET", "/contacts/{contact_id}", Perm.CONTACTS_VIEW, 200),
+    ApiRoute("PATCH", "/contacts/{contact_id}", Perm.CONTACTS_EDIT, 200, {"notes": "重要"}),
+    ApiRoute("DELETE", "/contacts/{contact_id}", Perm.CONTACTS_EDIT, 204),
+    ApiRoute("GET", "/contacts/{contact_id}/timeline", Perm.CONTACTS_VIEW, 200),
+    ApiRoute(
+        "POST",
+        "/contacts/{contact_id}/identities",
+        Perm.CONTACTS_EDIT,
+        201,
+        {"platform": "weibo", "handle": "zhangsan_new"},
+    ),
+    ApiRoute("DELETE", "/contacts/{contact_id}/identities/{identity_id}", Perm.CONTACTS_EDIT, 204),
+    # proactive engagement (contacts/api.py)
+    ApiRoute("GET", "/engagement/tasks", Perm.CONTACTS_VIEW, 200),
+    ApiRoute("POST", "/engagement/discover", Perm.INBOX_REPLY, 200),
+    ApiRoute("GET", "/engagement/tasks/{task_id}", Perm.CONTACTS_VIEW, 200),
+    ApiRoute("POST", "/engagement/tasks/{task_id}/check", Perm.INBOX_REPLY, 200, {"text": "你好"}),
+    # 200 also when the platform refuses (the task stays open with its error)
+    ApiRoute("POST", "/engagement/tasks/{task_id}/act", Perm.INBOX_REPLY, 200, {"text": "你好"}),
+    ApiRoute(
+        "POST",
+        "/engagement/tasks/{task_id}/done",
+        Perm.INBOX_REPLY,
+        200,
+        {"result_url": "https://weibo.com/1/2"},
+    ),
+    ApiRoute("POST", "/engagement/tasks/{task_id}/skip", Perm.INBOX_REPLY, 200),
+    SkippedTaskRoute("POST", "/engagement/tasks/{task_id}/reopen", Perm.INBOX_REPLY, 200),
+    # the guidebook and canned replies (guidebook/api.py)
+    ApiRoute("GET", "/guidebook", Perm.INBOX_VIEW, 200),
+    ApiRoute(
+        "PUT",
+        "/guidebook",
+        Perm.INBOX_MANAGE,
+        200,
+        {"sections": [{"key": "dm", "title": "私信原则", "body": "- 先问候"}]},
+    ),
+    GuidebookRoute(
+        "POST",
+        "/guidebook/lint",
+        Perm.INBOX_VIEW,
+        200,
+        {"channel_id": 0, "kind": "comment", "text": "您好 {订单号}"},
+    ),
+    ApiRoute("GET", "/canned-replies", Perm.INBOX_VIEW, 200),
+    ApiRoute(
+        "POST", "/canned-replies", Perm.INBOX_MANAGE, 201, {"title": "感谢", "body": "谢谢{昵称}"}
+    ),
+    ApiRoute("GET", "/canned-replies/{reply_id}", Perm.INBOX_VIEW, 200),
+    ApiRoute("PATCH", "/canned-replies/{reply_id}", Perm.INBOX_MANAGE, 200, {"kinds": ["dm"]}),
+    ApiRoute("DELETE", "/canned-replies/{reply_id}", Perm.INBOX_MANAGE, 204),
+    GuidebookRoute(
+        "POST",
+        "/canned-replies/{reply_id}/render",
+        Perm.INBOX_REPLY,
+        200,
+        {"conversation_id": 0},
+    ),
+    # response-time targets (sla/api.py)
+    ApiRoute("GET", "/sla/report", Perm.INBOX_VIEW, 200),
+    ClocksRoute("GET", "/sla/clocks", Perm.INBOX_VIEW, 200),
+    ApiRoute("GET", "/sla/policies", Perm.INBOX_VIEW, 200),
+    ApiRoute(
+        "POST",
+        "/sla/policies",
+        Perm.INBOX_MANAGE,
+        201,
+        {"name": "投诉", "kinds": ["comment"], "first_response_minutes": 30},
+    ),
+    ApiRoute("POST", "/sla/policies/defaults", Perm.INBOX_MANAGE, 200),
+    ApiRoute("GET", "/sla/policies/{policy_id}", Perm.INBOX_VIEW, 200),
+    ApiRoute("PATCH", "/sla/policies/{policy_id}", Perm.INBOX_MANAGE, 200, {"enabled": False}),
+    ApiRoute("DELETE", "/sla/policies/{policy_id}", Perm.INBOX_MANAGE, 204),
+    ApiRoute("GET", "/sla/calendars", Perm.INBOX_VIEW, 200),
+    ApiRoute(
+        "POST",
+        "/sla/calendars",
+        Perm.INBOX_MANAGE,
+        201,
+        {
+            "name": "客服排班",
+            "hours": {"0": [["09:00", "18:00"]]},
+            "days": [{"date": "2026-10-01", "kind": "holiday", "name": "国庆节"}],
+        },
+    ),
+    ApiRoute("GET", "/sla/calendars/{calendar_id}", Perm.INBOX_VIEW, 200),
+    ApiRoute(
+        "PATCH", "/sla/calendars/{calendar_id}", Perm.INBOX_MANAGE, 200, {"always_open": True}
+    ),
+    ApiRoute("DELETE", "/sla/calendars/{calendar_id}", Perm.INBOX_MANAGE, 204),
+    # the unified inbox (inbox/api.py)
+    ApiRoute("GET", "/inbox/conversations", Perm.INBOX_VIEW, 200),
+    ApiRoute("GET", "/inbox/conversations/{conversation_id}", Perm.INBOX_VIEW, 200),
+    ApiRoute(
+        "PATCH",
+        "/inbox/conversations/{conversation_id}",
+        Perm.INBOX_REPLY,
+        200,
+        {"status": "pending", "priority": 2},
+    ),
+    LabelRoute("POST", "/inbox/conversations/{conversation_id}/labels", Perm.INBOX_REPLY, 200),
+    ApiRoute(
+        "DELETE",
+        "/inbox/conversations/{conversation_id}/labels/{label_id}",
+        Perm.INBOX_REPLY,
+        204,
+    ),
+    ApiRoute(
+        "POST",
+        "/inbox/conversations/{conversation_id}/notes",
+        Perm.INBOX_REPLY,
+        201,
+        {"text": "已转物流组"},
+    ),
+    ApiRoute(
+        "POST",
+        "/inbox/conversations/{conversation_id}/replies",
+        Perm.INBOX_REPLY,
+        201,
+        {"text": "您好，我们马上为您查询。"},
+    ),
+    ApiRoute("POST", "/inbox/messages/{message_id}/retry", Perm.INBOX_REPLY, 200),
+    ApiRoute(
+        "POST",
+        "/inbox/conversations/{conversation_id}/lint",
+        Perm.INBOX_VIEW,
+        200,
+        {"text": "您好"},
+    ),
+    ApiRoute(
+        "POST",
+        "/inbox/conversations/{conversation_id}/presence",
+        Perm.INBOX_VIEW,
+        200,
+        {"typing": True},
+    ),
+    ApiRoute("POST", "/inbox/sync", Perm.INBOX_REPLY, 202),
+    ApiRoute(
+        "POST",
+        "/inbox/bulk",
+        Perm.INBOX_REPLY,
+        200,
+        {"filters": {"status": "all"}, "action": "priority", "value": 2},
+    ),
+    ApiRoute("GET", "/inbox/labels", Perm.INBOX_VIEW, 200),
+    ApiRoute("POST", "/inbox/labels", Perm.INBOX_MANAGE, 201, {"name": "物流"}),
+    ApiRoute("PATCH", "/inbox/labels/{label_id}", Perm.INBOX_MANAGE, 200, {"color": "#ff8800"}),
+    ApiRoute("DELETE", "/inbox/labels/{label_id}", Perm.INBOX_MANAGE, 204),
+    # saved views are each member's own: every role may keep them
+    ApiRoute("GET", "/inbox/views", Perm.INBOX_VIEW, 200),
+    ApiRoute(
+        "POST",
+        "/inbox/views",
+        Perm.INBOX_VIEW,
+        201,
+        {"name": "我的", "filters": {"assignee": "me"}},
+    ),
+    ApiRoute("PATCH", "/inbox/views/{view_id}", Perm.INBOX_VIEW, 200, {"name": "新名字"}),
+    ApiRoute("DELETE", "/inbox/views/{view_id}", Perm.INBOX_VIEW, 204),
+    ApiRoute("GET", "/inbox/assignment-rules", Perm.INBOX_VIEW, 200),
+    RuleRoute(
+        "POST",
+        "/inbox/assignment-rules",
+        Perm.INBOX_MANAGE,
+        201,
+        {"name": "私信", "strategy": "fixed"},
+    ),
+    ApiRoute("POST", "/inbox/assignment-rules/reorder", Perm.INBOX_MANAGE, 200, {"ids": []}),
+    ApiRoute(
+        "PATCH",
+        "/inbox/assignment-rules/{assignment_rule_id}",
+        Perm.INBOX_MANAGE,
+        200,
+        {"enabled": False},
+    ),
+    ApiRoute("DELETE", "/inbox/assignment-rules/{assignment_rule_id}", Perm.INBOX_MANAGE, 204),
 ]
 
 
@@ -446,6 +691,180 @@ def _slot_id(targets: Targets) -> int:
         channel=targets.channel, weekday=0, time=time(9)
     )
     return slot.pk
+
+
+def _conversation_id(targets: Targets) -> int:
+    """A new open DM on the matrix's account, with one inbound message."""
+    from socialops.core.clock import now
+    from socialops.inbox.models import Conversation, Message
+
+    at = now()
+    conversation = Conversation.objects.create(
+        workspace=targets.channel.workspace,
+        channel=targets.channel,
+        kind="dm",
+        thread_key=f"dm:matrix:{Conversation.objects.count()}",
+        author_remote_id="fan1",
+        author_handle="fan1",
+        author_name="粉丝",
+        preview="什么时候发货？",
+        message_count=1,
+        last_message_at=at,
+        last_inbound_at=at,
+    )
+    Message.objects.create(
+        workspace=conversation.workspace,
+        conversation=conversation,
+        channel=targets.channel,
+        direction="in",
+        remote_id=f"matrix-in-{conversation.pk}",
+        author_remote_id="fan1",
+        text="什么时候发货？",
+        created_at=at,
+    )
+    return conversation.pk
+
+
+def _label_id(targets: Targets) -> int:
+    from socialops.inbox.models import Label
+
+    return Label.objects.create(
+        workspace=targets.channel.workspace, name=f"标签{Label.objects.count()}"
+    ).pk
+
+
+def _failed_message_id(targets: Targets) -> int:
+    """A reply that failed to send (the only kind that may be retried)."""
+    from socialops.core.clock import now
+    from socialops.inbox.models import Conversation, Message
+
+    conversation = Conversation.objects.get(pk=_conversation_id(targets))
+    return Message.objects.create(
+        workspace=conversation.workspace,
+        conversation=conversation,
+        channel=targets.channel,
+        direction="out",
+        text="您好",
+        created_at=now(),
+        send_state="failed",
+        error_code="rate_limited",
+        idempotency_key=f"matrix-reply-{conversation.pk}",
+    ).pk
+
+
+def _view_id(targets: Targets, caller: str) -> int:
+    """A saved view of the caller's own (any member may change their own views)."""
+    from socialops.accounts.models import User
+    from socialops.inbox.models import SavedView
+
+    return SavedView.objects.create(
+        workspace=targets.channel.workspace,
+        user=User.objects.get(email=f"{caller}@example.com"),
+        name="我的",
+        filters={"assignee": "me"},
+    ).pk
+
+
+def _assignment_rule_id(targets: Targets) -> int:
+    from socialops.inbox.models import AssignmentRule
+
+    return AssignmentRule.objects.create(
+        workspace=targets.channel.workspace,
+        name="私信轮流",
+        strategy="round_robin",
+        member_ids=[_alice_id(targets)],
+    ).pk
+
+
+def _alice_id(targets: Targets) -> int:
+    """The user id of alice, the workspace's owner."""
+    owner = Membership.objects.get(workspace=targets.channel.workspace, role=Role.OWNER)
+    return owner.user_id
+
+
+def _contact_id(targets: Targets) -> int:
+    """A new contact in alice's workspace for each call (routes may delete it)."""
+    return Contact.objects.create(
+        workspace=targets.channel.workspace, name=f"联系人{Contact.objects.count()}"
+    ).pk
+
+
+def _identity_id(targets: Targets) -> int:
+    """An identity of the newest contact (the one _contact_id just made for this call)."""
+    contact = Contact.objects.filter(workspace=targets.channel.workspace).latest("id")
+    return Identity.objects.create(
+        workspace=contact.workspace,
+        contact=contact,
+        platform="weibo",
+        handle=f"matrix{Identity.objects.count()}",
+    ).pk
+
+
+def _task_id(targets: Targets) -> int:
+    """An open engagement task on the matrix's (sandbox) account for each call."""
+    from socialops.core.clock import now
+
+    return EngagementTask.objects.create(
+        workspace=targets.channel.workspace,
+        channel=targets.channel,
+        platform=targets.channel.platform,
+        source=EngagementTask.Source.TOPIC,
+        post_remote_id=f"matrix-{EngagementTask.objects.count()}",
+        post_text="新品不错",
+        posted_at=now(),
+        author_handle="nobody_here",
+        action=EngagementTask.Action.REPLY,
+        reason="矩阵测试",
+    ).pk
+
+
+def _reply_id(targets: Targets) -> int:
+    """A new canned reply in alice's workspace for each call (routes may delete it)."""
+    from socialops.guidebook.models import CannedReply
+
+    return CannedReply.objects.create(
+        workspace=targets.channel.workspace, title="感谢", body="谢谢{昵称}的支持！"
+    ).pk
+
+
+def _reply_rule_id(targets: Targets) -> int:
+    """A new guidebook (reply-scope) rule in alice's workspace for each call."""
+    rule = EditorialRule.objects.create(
+        workspace=targets.channel.workspace,
+        kind=EditorialRule.Kind.FORBIDDEN_WORDS,
+        params={"words": [{"word": "垃圾", "pinyin": False, "replacement": ""}]},
+        scope=EditorialRule.Scope.REPLIES,
+    )
+    return rule.pk
+
+
+def _guidebook_section_id(targets: Targets) -> int:
+    """A new section of the team's own in alice's guidebook for each call (may be deleted)."""
+    from socialops.guidebook.models import GuidebookSection
+
+    return GuidebookSection.objects.create(
+        workspace=targets.channel.workspace, title="节日问候", body="- 提前准备"
+    ).pk
+
+
+def _sla_calendar_id(targets: Targets) -> int:
+    """A new business-hours calendar in alice's workspace for each call (routes may delete it)."""
+    from socialops.sla.models import Calendar
+
+    return Calendar.objects.create(
+        workspace=targets.channel.workspace,
+        name=f"排班{Calendar.objects.count()}",
+        hours={"0": [["09:00", "12:00"], ["13:30", "18:00"]]},
+    ).pk
+
+
+def _sla_policy_id(targets: Targets) -> int:
+    """A new SLA policy in alice's workspace for each call (routes may delete it)."""
+    from socialops.sla.models import Policy
+
+    return Policy.objects.create(
+        workspace=targets.channel.workspace, name="私信", kinds=["dm"], first_response_minutes=30
+    ).pk
 
 
 def expected_status(role: str, perm: Perm | None, ok: int) -> int:
@@ -638,6 +1057,86 @@ def _queueable(targets: Targets, caller: str) -> dict[str, Any]:
     """An approved post on the matrix's account, which has a posting slot to queue it into."""
     _slot_id(targets)
     return _composed("approved")(targets, caller)
+
+
+def _contact(targets: Targets, caller: str) -> dict[str, Any]:
+    return {"contact_id": _contact_id(targets)}
+
+
+def _identity(targets: Targets, caller: str) -> dict[str, Any]:
+    contact_id = _contact_id(targets)
+    return {"contact_id": contact_id, "identity_id": _identity_id(targets)}
+
+
+def _task(targets: Targets, caller: str) -> dict[str, Any]:
+    return {"task_id": _task_id(targets)}
+
+
+def _reply(targets: Targets, caller: str) -> dict[str, Any]:
+    return {"reply_id": _reply_id(targets)}
+
+
+def _reply_rule(targets: Targets, caller: str) -> dict[str, Any]:
+    return {"rule_id": _reply_rule_id(targets)}
+
+
+def _guidebook_section(targets: Targets, caller: str) -> dict[str, Any]:
+    return {"section_id": _guidebook_section_id(targets)}
+
+
+def _sla_policy(targets: Targets, caller: str) -> dict[str, Any]:
+    return {"policy_id": _sla_policy_id(targets)}
+
+
+def _sla_calendar(targets: Targets, caller: str) -> dict[str, Any]:
+    return {"calendar_id": _sla_calendar_id(targets)}
+
+
+def _conversation(targets: Targets, caller: str) -> dict[str, Any]:
+    return {"conversation_id": _conversation_id(targets)}
+
+
+def _failed_message(targets: Targets, caller: str) -> dict[str, Any]:
+    return {"message_id": _failed_message_id(targets)}
+
+
+def _own_view(targets: Targets, caller: str) -> dict[str, Any]:
+    return {"view_id": _view_id(targets, caller)}
+
+
+def _inbox_label(targets: Targets, caller: str) -> dict[str, Any]:
+    return {"label_id": _label_id(targets)}
+
+
+def _assignment_rule(targets: Targets, caller: str) -> dict[str, Any]:
+    return {"assignment_rule_id": _assignment_rule_id(targets)}
+
+
+@dataclass(frozen=True)
+class ChannelPage(Page):
+    """A page whose posted data names the matrix's account (channel_id)."""
+
+    def url(self, team: Team, targets: Targets, caller: str) -> str:
+        self.data["channel_id"] = targets.channel.pk
+        return super().url(team, targets, caller)
+
+
+@dataclass(frozen=True)
+class LabelPage(Page):
+    """POST inbox_label: the form names a new label of the workspace."""
+
+    def url(self, team: Team, targets: Targets, caller: str) -> str:
+        self.data["label_id"] = str(_label_id(targets))
+        return super().url(team, targets, caller)
+
+
+@dataclass(frozen=True)
+class RulePage(Page):
+    """POST inbox_rule_new: the form names a member who may reply (alice)."""
+
+    def url(self, team: Team, targets: Targets, caller: str) -> str:
+        self.data["member_ids"] = [str(_alice_id(targets))]
+        return super().url(team, targets, caller)
 
 
 PAGES = [
@@ -884,6 +1383,212 @@ PAGES = [
         Perm.WORKSPACE_MANAGE,
         302,
         data={"approval_stages": "1"},
+    ),
+    # the interaction database and proactive engagement (contacts/views.py)
+    Page("GET", "contacts", Perm.CONTACTS_VIEW, 200),
+    Page("GET", "contact_new", Perm.CONTACTS_EDIT, 200),
+    Page(
+        "POST",
+        "contact_new",
+        Perm.CONTACTS_EDIT,
+        302,
+        data={"name": "张三", "kind": "fan", "importance": "1", "identity-platform": ""},
+    ),
+    Page("GET", "contacts_import", Perm.CONTACTS_EDIT, 200),
+    Page("POST", "contacts_import", Perm.CONTACTS_EDIT, 302, data={"csv": "name\n张三\n"}),
+    Page("GET", "contacts_export", Perm.CONTACTS_VIEW, 200),
+    Page("GET", "contacts_top_fans", Perm.CONTACTS_VIEW, 200),
+    Page("GET", "contact_detail", Perm.CONTACTS_VIEW, 200, _contact),
+    Page("GET", "contact_edit", Perm.CONTACTS_EDIT, 200, _contact),
+    Page(
+        "POST",
+        "contact_edit",
+        Perm.CONTACTS_EDIT,
+        302,
+        _contact,
+        {"name": "李四", "kind": "media", "importance": "2"},
+    ),
+    Page("POST", "contact_delete", Perm.CONTACTS_EDIT, 302, _contact),
+    Page(
+        "POST",
+        "contact_identity_add",
+        Perm.CONTACTS_EDIT,
+        302,
+        _contact,
+        {"identity-platform": "weibo", "identity-handle": "lisi"},
+    ),
+    Page("POST", "contact_identity_remove", Perm.CONTACTS_EDIT, 302, _identity),
+    Page("GET", "engage", Perm.CONTACTS_VIEW, 200),
+    Page("POST", "engage_discover", Perm.INBOX_REPLY, 302),
+    Page(
+        "POST",
+        "engage_act",
+        Perm.INBOX_REPLY,
+        302,
+        _task,
+        {"action": "reply", "text": "你好", "intent": "hand"},
+    ),
+    Page("POST", "engage_skip", Perm.INBOX_REPLY, 302, _task),
+    Page("POST", "engage_reopen", Perm.INBOX_REPLY, 302, _task),
+    # the guidebook, its reply rules and canned replies (guidebook/views.py)
+    Page("GET", "guidebook", Perm.INBOX_VIEW, 200),
+    Page("GET", "guidebook_section_new", Perm.INBOX_MANAGE, 200),
+    Page(
+        "POST",
+        "guidebook_section_new",
+        Perm.INBOX_MANAGE,
+        302,
+        data={"title": "节日问候", "body": "- 提前准备"},
+    ),
+    Page("GET", "guidebook_section_edit", Perm.INBOX_MANAGE, 200, _guidebook_section),
+    Page(
+        "POST",
+        "guidebook_section_edit",
+        Perm.INBOX_MANAGE,
+        302,
+        _guidebook_section,
+        {"title": "节日", "body": "**提前**准备"},
+    ),
+    Page("POST", "guidebook_section_delete", Perm.INBOX_MANAGE, 302, _guidebook_section),
+    Page("GET", "guidebook_history", Perm.INBOX_VIEW, 200),
+    Page("GET", "guidebook_rule_new", Perm.INBOX_MANAGE, 200),
+    Page(
+        "POST",
+        "guidebook_rule_new",
+        Perm.INBOX_MANAGE,
+        302,
+        data={"kind": "forbidden_words", "severity": "error", "scope": "replies", "words": "垃圾"},
+    ),
+    Page("GET", "guidebook_rule_edit", Perm.INBOX_MANAGE, 200, _reply_rule),
+    Page(
+        "POST",
+        "guidebook_rule_edit",
+        Perm.INBOX_MANAGE,
+        302,
+        _reply_rule,
+        {"severity": "warning", "scope": "replies", "reply_kinds": ["dm"], "words": "垃圾"},
+    ),
+    Page("POST", "guidebook_rule_toggle", Perm.INBOX_MANAGE, 302, _reply_rule),
+    Page("POST", "guidebook_rule_delete", Perm.INBOX_MANAGE, 302, _reply_rule),
+    ChannelPage(
+        "POST",
+        "guidebook_lint_fragment",
+        Perm.INBOX_VIEW,
+        200,
+        data={"channel_id": 0, "kind": "comment", "text": "您好 {订单号}"},
+    ),
+    Page("GET", "canned_replies", Perm.INBOX_VIEW, 200),
+    Page(
+        "POST",
+        "canned_reply_new",
+        Perm.INBOX_MANAGE,
+        302,
+        data={"title": "感谢", "body": "谢谢{昵称}！", "kinds": ["comment"]},
+    ),
+    Page("GET", "canned_reply_edit", Perm.INBOX_MANAGE, 200, _reply),
+    Page(
+        "POST",
+        "canned_reply_edit",
+        Perm.INBOX_MANAGE,
+        302,
+        _reply,
+        {"title": "感谢", "body": "谢谢！", "purpose": "dm_invite"},
+    ),
+    Page("POST", "canned_reply_delete", Perm.INBOX_MANAGE, 302, _reply),
+    # response-time targets (sla/views.py)
+    Page("GET", "sla_report", Perm.INBOX_VIEW, 200),
+    Page("GET", "sla_policies", Perm.INBOX_VIEW, 200),
+    Page(
+        "POST",
+        "sla_policy_new",
+        Perm.INBOX_MANAGE,
+        302,
+        data={
+            "name": "投诉",
+            "first_response_minutes": "30",
+            "warn_percent": "80",
+            "enabled": "on",
+        },
+    ),
+    Page("POST", "sla_policy_defaults", Perm.INBOX_MANAGE, 302),
+    Page("GET", "sla_policy_edit", Perm.INBOX_MANAGE, 200, _sla_policy),
+    Page(
+        "POST",
+        "sla_policy_edit",
+        Perm.INBOX_MANAGE,
+        302,
+        _sla_policy,
+        {"name": "私信", "first_response_minutes": "20", "warn_percent": "80"},
+    ),
+    Page("POST", "sla_policy_delete", Perm.INBOX_MANAGE, 302, _sla_policy),
+    Page("GET", "sla_calendars", Perm.INBOX_VIEW, 200),
+    Page(
+        "POST",
+        "sla_calendar_new",
+        Perm.INBOX_MANAGE,
+        302,
+        data={
+            "name": "客服排班",
+            "hours_0": "09:00-12:00, 13:30-18:00",
+            "holidays": "2026-10-01 国庆节",
+        },
+    ),
+    Page("GET", "sla_calendar_edit", Perm.INBOX_MANAGE, 200, _sla_calendar),
+    Page(
+        "POST",
+        "sla_calendar_edit",
+        Perm.INBOX_MANAGE,
+        302,
+        _sla_calendar,
+        {"name": "新排班", "hours_1": "10:00-19:00", "workdays": "2026-10-10 国庆调休"},
+    ),
+    Page("POST", "sla_calendar_delete", Perm.INBOX_MANAGE, 302, _sla_calendar),
+    # the unified inbox (inbox/views.py); it also serves GET section:interaction below
+    Page("GET", "inbox", Perm.INBOX_VIEW, 200),
+    Page("GET", "inbox_conversation", Perm.INBOX_VIEW, 200, _conversation),
+    Page("POST", "inbox_sync", Perm.INBOX_REPLY, 302),
+    Page("POST", "inbox_assign", Perm.INBOX_REPLY, 302, _conversation, {"assignee": "me"}),
+    Page("POST", "inbox_status", Perm.INBOX_REPLY, 302, _conversation, {"status": "pending"}),
+    Page("POST", "inbox_priority", Perm.INBOX_REPLY, 302, _conversation, {"priority": "2"}),
+    LabelPage("POST", "inbox_label", Perm.INBOX_REPLY, 302, _conversation, {"op": "add"}),
+    Page("POST", "inbox_note", Perm.INBOX_REPLY, 302, _conversation, {"text": "已转物流组"}),
+    Page(
+        "POST",
+        "inbox_reply",
+        Perm.INBOX_REPLY,
+        302,
+        _conversation,
+        {"text": "您好，马上为您查询。", "then": "open"},
+    ),
+    Page("POST", "inbox_presence", Perm.INBOX_VIEW, 200, _conversation, {"typing": "1"}),
+    Page("POST", "inbox_lint", Perm.INBOX_VIEW, 200, _conversation, {"text": "您好"}),
+    Page("POST", "inbox_retry", Perm.INBOX_REPLY, 302, _failed_message),
+    Page("POST", "inbox_bulk", Perm.INBOX_REPLY, 302, data={"action": "priority", "value": "2"}),
+    Page("POST", "inbox_view_new", Perm.INBOX_VIEW, 302, data={"name": "我的", "qs": "kind=dm"}),
+    Page("POST", "inbox_view_delete", Perm.INBOX_VIEW, 302, _own_view),
+    Page("GET", "inbox_settings", Perm.INBOX_VIEW, 200),
+    Page(
+        "POST",
+        "inbox_label_new",
+        Perm.INBOX_MANAGE,
+        302,
+        data={"name": "物流", "color": "#ff8800"},
+    ),
+    Page("POST", "inbox_label_delete", Perm.INBOX_MANAGE, 302, _inbox_label),
+    RulePage(
+        "POST",
+        "inbox_rule_new",
+        Perm.INBOX_MANAGE,
+        302,
+        data={"name": "私信轮流", "strategy": "round_robin", "kinds": "dm"},
+    ),
+    Page(
+        "POST",
+        "inbox_rule_change",
+        Perm.INBOX_MANAGE,
+        302,
+        _assignment_rule,
+        {"op": "toggle"},
     ),
     *(Page("GET", "section", perm, 200, section=name) for name, (_t, perm) in SECTIONS.items()),
 ]

@@ -178,21 +178,10 @@ class SandboxConnector(Connector):
 
     def publish(self, request: PublishRequest, *, idempotency_key: str) -> RemoteRef:
         account = self._account(write=True)
-        if idempotency_key:
-            done = Post.objects.filter(author=account, idempotency_key=idempotency_key).first()
-            if done is not None:
-                return _ref(done)
         if not (request.text.strip() or request.media or request.article):
             raise _permanent("Nothing to publish", "empty")
         self._check_text(request.text)
         now = clock.now()
-        count, free_at = network.recent_post_count(account, at=now)
-        if count >= network.HOURLY_POST_LIMIT and free_at is not None:
-            raise RateLimited(
-                "Posting too often (sandbox limit: 30 per hour)",
-                retry_after=max(1.0, (free_at - now).total_seconds()),
-                platform_code="20016",
-            )
         reply_to = None
         if request.reply_to is not None:
             reply_to = _number(request.reply_to.remote_id)
@@ -210,6 +199,12 @@ class SandboxConnector(Connector):
             )
         except network.NotFound as error:
             raise _permanent(str(error), "not_found") from None
+        except network.HourlyLimitReached as limit:
+            raise RateLimited(
+                "Posting too often (sandbox limit: 30 per hour)",
+                retry_after=max(1.0, (limit.free_at - now).total_seconds()),
+                platform_code="20016",
+            ) from None
         if created and account.faults.get("timeout"):
             raise OutcomeUnknown("The sandbox timed out after accepting the post (simulated)")
         return _ref(post)

@@ -9,11 +9,12 @@ from __future__ import annotations
 import random
 import secrets
 from collections.abc import Mapping, Sequence
+from contextlib import nullcontext
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Min, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, Max, Min, Q
 
 from socialops.connectors.sandbox import content
 from socialops.connectors.sandbox.models import (
@@ -48,11 +49,22 @@ def world_for(*, workspace: Any = None, seed: int | None = None, at: datetime) -
 
 
 def _numbers(world: World, count: int = 1) -> int:
-    """Reserve ``count`` world-local numbers; the first one."""
-    locked = World.objects.select_for_update().get(pk=world.pk)
-    first = locked.next_number
-    World.objects.filter(pk=world.pk).update(next_number=first + count)
-    return first
+    """Reserve ``count`` world-local numbers; the first one.
+
+    One UPDATE … RETURNING: the row is locked only while the statement runs (outside a
+    transaction), so accounts publishing at once do not queue behind each other's inserts.
+    """
+    table = connection.ops.quote_name(World._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET next_number = next_number + %s WHERE id = %s "  # noqa: S608
+            "RETURNING next_number",
+            [count, world.pk],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise NotFound(f"world {world.pk} does not exist")
+    return int(row[0]) - count
 
 
 @transaction.atomic
@@ -103,16 +115,30 @@ def set_faults(
     account.save(update_fields=["faults"])
 
 
-def recent_post_count(account: Account, *, at: datetime) -> tuple[int, datetime | None]:
-    """Posts in the last hour and when the oldest of them leaves the window."""
-    recent = Post.objects.filter(
-        author=account, repost_of__isnull=True, created_at__gt=at - timedelta(hours=1)
-    ).aggregate(count=Count("id"), first=Min("created_at"))
-    first = recent["first"]
-    return recent["count"], (first + timedelta(hours=1) if first else None)
+class HourlyLimitReached(Exception):
+    """The account posted HOURLY_POST_LIMIT times in the last hour; free again at ``free_at``."""
+
+    def __init__(self, free_at: datetime) -> None:
+        super().__init__(f"hourly limit reached until {free_at.isoformat()}")
+        self.free_at = free_at
 
 
-@transaction.atomic
+def _prior(account: Account, *, idempotency_key: str, at: datetime) -> tuple[int | None, int, Any]:
+    """One query: the post already sent with this key, and the posts of the last hour."""
+    window = Q(created_at__gt=at - timedelta(hours=1), repost_of__isnull=True)
+    rows = Post.objects.filter(author=account)
+    if idempotency_key:
+        same_key = Q(idempotency_key=idempotency_key)
+        found = rows.filter(window | same_key).aggregate(
+            existing=Max("id", filter=same_key),
+            count=Count("id", filter=window),
+            first=Min("created_at", filter=window),
+        )
+    else:
+        found = rows.filter(window).aggregate(count=Count("id"), first=Min("created_at"))
+    return found.get("existing"), found["count"], found["first"]
+
+
 def publish(
     account: Account,
     *,
@@ -125,11 +151,17 @@ def publish(
     idempotency_key: str,
     at: datetime,
 ) -> tuple[Post, bool]:
-    """Our post, and whether it is new (False: the idempotency key had been used)."""
-    if idempotency_key:
-        existing = Post.objects.filter(author=account, idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return existing, False
+    """Our post, and whether it is new (False: the idempotency key had been used).
+
+    A post sent again with its key comes back as it was, even past the hourly limit, as
+    platforms with idempotency keys answer. What is written commits here, whatever the caller
+    does next: a platform keeps a post it accepted even when the answer is lost.
+    """
+    existing, count, first = _prior(account, idempotency_key=idempotency_key, at=at)
+    if existing is not None:
+        return Post.objects.get(pk=existing), False
+    if count >= HOURLY_POST_LIMIT and first is not None:
+        raise HourlyLimitReached(first + timedelta(hours=1))
     world = account.world
     parent = None
     if reply_to is not None:
@@ -151,21 +183,24 @@ def publish(
         created_at=at,
     )
     try:
-        with transaction.atomic():
+        # One statement needs no transaction of its own; inside a caller's, a savepoint keeps
+        # a lost race from spoiling it.
+        guard = first_comment or connection.in_atomic_block
+        with transaction.atomic() if guard else nullcontext():
             post.save()
+            if first_comment:
+                Message.objects.create(
+                    world=world,
+                    number=post.number + 1,
+                    kind=MessageKind.COMMENT,
+                    author=account,
+                    recipient=account,
+                    post=post,
+                    text=first_comment,
+                    created_at=at,
+                )
     except IntegrityError:  # the same key won a race
         return Post.objects.get(author=account, idempotency_key=idempotency_key), False
-    if first_comment:
-        Message.objects.create(
-            world=world,
-            number=post.number + 1,
-            kind=MessageKind.COMMENT,
-            author=account,
-            recipient=account,
-            post=post,
-            text=first_comment,
-            created_at=at,
-        )
     return post, True
 
 
@@ -252,6 +287,14 @@ def follow(account: Account, *, handle: str, at: datetime) -> None:
         account.following_count += 1
 
 
+def _after(rows: Any, at: datetime, number: int) -> Any:
+    """Rows after the cursor (at, number); the plain ``created_at >= at`` lets an index on
+    (…, created_at, number) start at the cursor instead of scanning up to it."""
+    return rows.filter(created_at__gte=at).filter(
+        Q(created_at__gt=at) | Q(created_at=at, number__gt=number)
+    )
+
+
 def inbox(account: Account, *, after: tuple[datetime, int] | None, limit: int) -> list[Message]:
     """Messages to ``account`` the world has reached, oldest first, after the cursor."""
     rows = Message.objects.filter(
@@ -259,7 +302,7 @@ def inbox(account: Account, *, after: tuple[datetime, int] | None, limit: int) -
     ).exclude(author=account)
     if after is not None:
         at, number = after
-        rows = rows.filter(Q(created_at__gt=at) | Q(created_at=at, number__gt=number))
+        rows = _after(rows, at, number)
     rows = rows.select_related("author", "recipient", "post", "parent")
     return list(rows.order_by("created_at", "number")[:limit])
 
@@ -278,7 +321,7 @@ def public_posts(
     )
     if after is not None:
         at, number = after
-        rows = rows.filter(Q(created_at__gt=at) | Q(created_at=at, number__gt=number))
+        rows = _after(rows, at, number)
     if since is not None:
         rows = rows.filter(created_at__gte=since)
     for term in terms:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 
+from socialops.connectors.base import Author, InboxItem
 from socialops.core import crypto
 from socialops.core.clock import now
 
@@ -79,3 +80,55 @@ def store_event(*, endpoint_key: str, message: dict[str, Any]) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+# ---- hand-over to the inbox ---------------------------------------------------------------
+
+# What a follower's non-text message shows in the inbox: the platform's own fields, no guessing.
+_SHOWN = {
+    "image": ("PicUrl",),
+    "voice": ("Recognition",),
+    "video": ("MediaId",),
+    "shortvideo": ("MediaId",),
+    "location": ("Label",),
+    "link": ("Title", "Url"),
+}
+
+
+def pending_events(*, endpoint_key: str, limit: int) -> list[WechatCallbackEvent]:
+    """Stored events the inbox has not taken yet, oldest first, locked where the database can."""
+    rows = WechatCallbackEvent.objects.filter(endpoint_key=endpoint_key, ingested_at__isnull=True)
+    return list(rows.select_for_update(skip_locked=True).order_by("received_at", "pk")[:limit])
+
+
+def mark_ingested(ids: list[int]) -> None:
+    WechatCallbackEvent.objects.filter(pk__in=ids).update(ingested_at=now())
+
+
+def event_item(event: WechatCallbackEvent) -> InboxItem | None:
+    """A follower's message as an inbox DM; None for events (subscribe, menu clicks, …)."""
+    message = event.payload
+    msg_type = str(message.get("MsgType") or "")
+    if not msg_type or msg_type == "event":
+        return None
+    if msg_type == "text":
+        text = str(message.get("Content") or "")
+    else:
+        shown = " ".join(str(message.get(name) or "") for name in _SHOWN.get(msg_type, ()))
+        text = f"[{msg_type}] {shown}".strip()
+    try:
+        created = datetime.fromtimestamp(int(message.get("CreateTime") or 0), tz=UTC)
+    except (TypeError, ValueError, OverflowError, OSError):
+        created = event.received_at
+    if created.timestamp() <= 0:
+        created = event.received_at
+    openid = event.from_openid
+    return InboxItem(
+        kind="dm",
+        remote_id=event.msg_id,
+        author=Author(remote_id=openid, handle=openid),
+        text=text,
+        created_at=created,
+        thread_id=openid,
+        raw=dict(message),
+    )

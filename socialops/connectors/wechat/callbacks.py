@@ -4,8 +4,9 @@ GET verifies the server (echo echostr when the signature matches). POST carries 
 mode (signature over token, timestamp, nonce) or safe mode (encrypt_type=aes: msg_signature also
 over the Encrypt text, AES with the EncodingAESKey). Forged, stale (older than 5 minutes) or
 replayed (same timestamp and nonce) calls get 403 and an audit entry; malformed or oversized bodies
-get 400. Each message is stored once (by MsgId) and answered "success" at once: WeChat retries a
-call not answered within 5 seconds.
+get 400. Each message is stored once (by MsgId), handed to the inbox (a DM of the account whose
+push key this is) and answered "success" at once: WeChat retries a call not answered within 5
+seconds.
 """
 
 from __future__ import annotations
@@ -54,8 +55,19 @@ def wechat_callback(request: HttpRequest, key: str) -> HttpResponse:
         _not_replayed(endpoint, timestamp, nonce)
     except Rejected as rejected:
         return _reject(request, key, endpoint, rejected)
-    actions.store_event(endpoint_key=key, message=message)
+    if actions.store_event(endpoint_key=key, message=message):
+        _hand_to_inbox(key)
     return HttpResponse("success", content_type="text/plain")
+
+
+def _hand_to_inbox(key: str) -> None:
+    """Put the message in the inbox now; if that fails, the periodic inbox sync takes it later."""
+    from socialops.inbox.ingest import ingest_pushed_for_endpoint
+
+    try:
+        ingest_pushed_for_endpoint(key)
+    except Exception:  # WeChat must still hear "success": the message is stored
+        log.exception("wechat callback %s: handing the message to the inbox failed", key)
 
 
 def _fresh(request: HttpRequest) -> tuple[str, str]:

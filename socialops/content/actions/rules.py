@@ -24,7 +24,38 @@ from socialops.platforms import catalog
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-RULE_FIELDS = ["name", "kind", "params", "severity", "enabled", "applies_to"]
+RULE_FIELDS = [
+    "name",
+    "kind",
+    "params",
+    "severity",
+    "enabled",
+    "applies_to",
+    "scope",
+    "reply_kinds",
+]
+RULE_CHANGES = {"name", "params", "severity", "enabled", "applies_to", "scope", "reply_kinds"}
+REPLY_KINDS = ("comment", "mention", "dm")  # socialops.inbox.models.Kind
+
+
+def _require_scope(access: Access, scope: str, request: HttpRequest | None) -> None:
+    """Post rules are the content approvers'; the guidebook's reply rules the inbox managers'."""
+    if scope != EditorialRule.Scope.REPLIES:
+        access.require(Perm.CONTENT_APPROVE, request)
+    if scope != EditorialRule.Scope.POSTS:
+        access.require(Perm.INBOX_MANAGE, request)
+
+
+def _clean_scope(scope: str, reply_kinds: list[str]) -> list[str]:
+    fields: dict[str, str] = {}
+    if scope not in EditorialRule.Scope.values:
+        fields["scope"] = _("Choose posts, replies or both.")
+    unknown = [kind for kind in reply_kinds if kind not in REPLY_KINDS]
+    if unknown:
+        fields["reply_kinds"] = _("Unknown kinds: %(kinds)s.") % {"kinds": ", ".join(unknown)}
+    if fields:
+        raise ValidationError(fields)
+    return [kind for kind in REPLY_KINDS if kind in reply_kinds]
 
 
 def _clean(kind: str, params: Any, severity: str, applies_to: list[str]) -> dict[str, Any]:
@@ -56,12 +87,18 @@ def create_rule(
     severity: str = EditorialRule.Severity.ERROR,
     enabled: bool = True,
     applies_to: list[str] | None = None,
+    scope: str = EditorialRule.Scope.POSTS,
+    reply_kinds: list[str] | None = None,
     request: HttpRequest | None = None,
 ) -> EditorialRule:
-    access.require(Perm.CONTENT_APPROVE, request)
+    """A rule for posts (the default), for replies (the guidebook's) or for both."""
+    _require_scope(access, scope, request)
+    kinds = _clean_scope(scope, reply_kinds or [])
     platforms = sorted(set(applies_to or []))
     cleaned = _clean(kind, params, severity, platforms)
     rule = EditorialRule.objects.create(
+        scope=scope,
+        reply_kinds=kinds,
         workspace=access.workspace,
         name=name.strip(),
         kind=kind,
@@ -90,12 +127,19 @@ def update_rule(
     request: HttpRequest | None = None,
     **changes: Any,
 ) -> EditorialRule:
-    """Change any of name, params, severity, enabled and applies_to; the kind stays."""
-    access.require(Perm.CONTENT_APPROVE, request)
-    unknown = set(changes) - {"name", "params", "severity", "enabled", "applies_to"}
+    """Change any of name, params, severity, enabled, applies_to, scope and reply_kinds.
+
+    The kind stays. Moving a rule between scopes needs the rights of both.
+    """
+    unknown = set(changes) - RULE_CHANGES
     if unknown:
         raise TypeError(f"update_rule() got unexpected fields {sorted(unknown)}")
     locked = EditorialRule.objects.select_for_update().get(pk=rule.pk, workspace=access.workspace)
+    _require_scope(access, locked.scope, request)
+    scope = changes.get("scope", locked.scope)
+    if scope != locked.scope:
+        _require_scope(access, scope, request)
+    kinds = _clean_scope(scope, changes.get("reply_kinds", locked.reply_kinds))
     before = snapshot(locked, RULE_FIELDS)
     name = changes.get("name", locked.name).strip()
     severity = changes.get("severity", locked.severity)
@@ -104,6 +148,7 @@ def update_rule(
     locked.params = _clean(locked.kind, params, severity, platforms)
     locked.name, locked.severity, locked.applies_to = name, severity, platforms
     locked.enabled = bool(changes.get("enabled", locked.enabled))
+    locked.scope, locked.reply_kinds = scope, kinds
     after = snapshot(locked, RULE_FIELDS)
     if after != before:
         locked.updated_at = now()
@@ -136,8 +181,8 @@ def set_rule_enabled(
 
 @transaction.atomic
 def delete_rule(*, access: Access, rule: EditorialRule, request: HttpRequest | None = None) -> None:
-    access.require(Perm.CONTENT_APPROVE, request)
     locked = EditorialRule.objects.select_for_update().get(pk=rule.pk, workspace=access.workspace)
+    _require_scope(access, locked.scope, request)
     before = snapshot(locked, RULE_FIELDS)
     audit.record(
         action="editorial_rule.deleted",

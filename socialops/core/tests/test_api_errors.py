@@ -38,6 +38,17 @@ def _concrete(path: str) -> str:
         .replace("{notification_id}", "1")
         .replace("{asset_id}", "1")
         .replace("{slot_id}", "1")
+        .replace("{contact_id}", "1")
+        .replace("{identity_id}", "1")
+        .replace("{task_id}", "1")
+        .replace("{reply_id}", "1")
+        .replace("{policy_id}", "1")
+        .replace("{calendar_id}", "1")
+        .replace("{conversation_id}", "1")
+        .replace("{label_id}", "1")
+        .replace("{message_id}", "1")
+        .replace("{view_id}", "1")
+        .replace("{assignment_rule_id}", "1")
     )
 
 

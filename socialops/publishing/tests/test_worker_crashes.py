@@ -172,6 +172,9 @@ def test_it_publishes_every_post_exactly_once_while_workers_are_killed(team, tmp
         process.wait(timeout=10)
     log = tmp_path / "last.log"
     survivor = _start(shared, log, *options)
+    # The killed workers may have published everything already: let the survivor get to its
+    # loop (and its SIGTERM handler) before it is asked to stop.
+    _wait_ready(survivor, log)
     states = _wait_all_published(shared, posts)
     assert _stop(survivor, log) == 0, log.read_text(errors="replace")
 
@@ -189,6 +192,8 @@ def test_it_never_publishes_twice_when_workers_race(team, tmp_path, threads):
     logs = [tmp_path / f"race-{n}.log" for n in range(3)]
     options = ("--batch", "3", "--slow", "0.03", "--concurrency", threads)
     racers = [_start(shared, log, *options) for log in logs]
+    for racer, log in zip(racers, logs, strict=True):
+        _wait_ready(racer, log)  # a late starter must still be able to stop cleanly
 
     states = _wait_all_published(shared, posts)
     codes = [_stop(racer, log) for racer, log in zip(racers, logs, strict=True)]
