@@ -34,6 +34,23 @@ CONFIG = schemathesis.Config.from_dict(
             "positive_data_acceptance": {
                 "expected-statuses": ["2xx", "401", "403", "404", "409", "422"]
             },
+            # An oversized body is refused before it is parsed: 413 is a rejection too.
+            "negative_data_rejection": {
+                "expected-statuses": [
+                    "400",
+                    "401",
+                    "403",
+                    "404",
+                    "405",
+                    "406",
+                    "409",
+                    "413",
+                    "415",
+                    "422",
+                    "428",
+                    "429",
+                ]
+            },
         },
     }
 )
