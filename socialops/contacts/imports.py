@@ -16,8 +16,6 @@ layout with ``contact_id``, so exporting and importing again changes nothing.
 from __future__ import annotations
 
 import csv
-import io
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -27,8 +25,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from socialops.accounts.models import Workspace
-from socialops.content.imports import decode
-from socialops.core.errors import ApiError
+from socialops.content import imports as content_imports
 from socialops.platforms import catalog
 
 from . import platforms
@@ -144,49 +141,12 @@ class _Row:
 
 def csv_from_request(request: HttpRequest) -> str:
     """The CSV of an API request: a text/csv body or JSON {"csv": "..."}."""
-    content_type = request.content_type or ""
-    if len(request.body) > MAX_BYTES:
-        raise ApiError(413, "body_too_large", f"At most {MAX_BYTES} bytes of CSV.")
-    if content_type in ("text/csv", "text/plain", "application/csv"):
-        return decode(request.body)
-    if content_type == "application/json":
-        try:
-            given = json.loads(request.body)
-        except ValueError as exc:
-            raise ApiError(
-                400, "malformed_body", "The request body is not valid JSON.", {"body": "not JSON"}
-            ) from exc
-        text = given.get("csv") if isinstance(given, dict) else None
-        if not isinstance(text, str) or not text.strip() or set(given) != {"csv"}:
-            raise ApiError(
-                422, "invalid", "Some fields are invalid.", {"csv": "give the CSV text as csv"}
-            )
-        return text
-    raise ApiError(
-        415,
-        "unsupported_media_type",
-        "Send text/csv, or application/json with a csv field.",
-        {"body": f"unsupported content type {content_type or '(none)'}"},
-    )
+    return content_imports.csv_from_request(request, max_bytes=MAX_BYTES)
 
 
 def read_rows(text: str) -> tuple[list[str], list[_Row]]:
     """The columns (platform columns as "@<code>") and each non-blank row; the header is row 1."""
-    text = text.removeprefix("\ufeff")
-    if "\x00" in text:
-        raise ValidationError({"csv": _("The file holds NUL characters: it is not a text CSV.")})
-    if len(text.encode()) > MAX_BYTES * 2:  # GBK grows when encoded as UTF-8
-        raise ValidationError({"csv": _("The file is too large.")})
-    first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise ValidationError(
-            {"csv": _("This is not readable as CSV: %(e)s") % {"e": exc}}
-        ) from exc
-    if not records:
-        raise ValidationError({"csv": _("The file is empty.")})
+    records = content_imports.csv_records(text, max_bytes=MAX_BYTES)
     columns = _header(records[0])
     rows: list[_Row] = []
     errors: dict[str, str] = {}

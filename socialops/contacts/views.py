@@ -16,11 +16,12 @@ from django.views.decorators.http import require_POST, require_safe
 from socialops.accounts.decorators import workspace_view
 from socialops.accounts.queries import Access
 from socialops.accounts.roles import Perm
+from socialops.content.imports import decode
 from socialops.core.errors import ApiError
 
 from . import actions, engagement, platforms, queries, tiers
 from .forms import ActForm, ContactForm, IdentityForm, ImportForm, add_action_errors
-from .imports import COLUMNS, MAX_BYTES, MAX_ROWS, ContactPlan, decode, export_rows
+from .imports import COLUMNS, MAX_BYTES, MAX_ROWS, ContactPlan, export_rows
 from .models import Contact, EngagementTask
 
 PAGE_SIZE = 50

@@ -224,10 +224,6 @@ class PostLintOut(Schema):
     variants: list[VariantLintOut]
 
 
-class ImportIn(BodySchema):
-    csv: str = Field(min_length=1, max_length=1_000_000, description="The CSV text, header first.")
-
-
 class ImportedPostOut(Schema):
     row: int = Field(description="The row in the file; the header is row 1.")
     id: int | None = Field(description="null on a dry run.")
