@@ -30,6 +30,7 @@ from socialops.core.api_notifications import router as notifications_router
 from socialops.core.errors import STATUS_CODES, ApiError, error_response
 from socialops.guidebook.api import router as guidebook_router
 from socialops.inbox.api import router as inbox_router
+from socialops.listening.api import router as listening_router
 from socialops.platforms.api import router as platforms_router
 from socialops.publishing.api import router as publishing_router
 from socialops.publishing.api_metrics import router as tracking_router
@@ -91,6 +92,7 @@ api.add_router("", inbox_router)
 api.add_router("", contacts_router)
 api.add_router("", sla_router)
 api.add_router("", guidebook_router)
+api.add_router("", listening_router)
 
 
 def _fields_from_ninja(errors: list[dict[str, object]]) -> dict[str, str]:

@@ -306,5 +306,9 @@ from socialops.inbox.cli import inbox  # noqa: E402 - registered with the others
 
 main.add_command(inbox)
 
+from socialops.listening.cli import listen  # noqa: E402 - registered with the others
+
+main.add_command(listen)
+
 if __name__ == "__main__":
     main()

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "socialops.inbox",
     "socialops.sla",
     "socialops.guidebook",
+    "socialops.listening",
 ]
 
 MIDDLEWARE = [

@@ -18,7 +18,8 @@ urlpatterns = [
     path("", include("socialops.inbox.urls")),  # before core: it owns /w/<slug>/interaction/
     path("", include("socialops.contacts.urls")),
     path("", include("socialops.sla.urls")),
-    path("", include("socialops.guidebook.urls")),  # before core: it owns /w/<slug>/content/
+    path("", include("socialops.guidebook.urls")),
+    path("", include("socialops.listening.urls")),  # before core: it owns /w/<slug>/content/
     path("", include("socialops.core.urls_notifications")),
     path("", include("socialops.core.urls")),
 ]

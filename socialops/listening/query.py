@@ -311,7 +311,10 @@ def _field_value(source: str, token: Token, index: int) -> tuple[Token, int]:
         phrase, index = _phrase(source, index)
         if phrase.distance >= 0:
             raise QuerySyntaxError(_("A field value cannot have ~n."), phrase.position, source)
-        return Token("FIELD", token.position, text=phrase.text, name=token.name), index
+        text = phrase.text
+        if index < len(source) and source[index] == "*":  # author:"li lei"* : a prefix
+            text, index = text + "*", index + 1
+        return Token("FIELD", token.position, text=text, name=token.name), index
     if index < len(source) and source[index] in _OPEN:
         message = _("A field takes one value: write (%(name)s:a OR %(name)s:b).")
     else:

@@ -165,3 +165,9 @@ def test_it_parses_a_huge_query_quickly():
     with pytest.raises(QuerySyntaxError, match="too many terms"):
         parse(source)
     assert time.perf_counter() - started < 0.5
+
+
+def test_a_quoted_field_value_may_end_in_a_prefix_star():
+    parsed = parse("AUTHOR:0*")
+    assert str(parsed) == 'author:"0"*'
+    assert str(parse(str(parsed))) == str(parsed)

@@ -1,0 +1,3 @@
+"""Background tasks of alert delivery."""
+
+from __future__ import annotations

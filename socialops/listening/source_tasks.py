@@ -1,0 +1,3 @@
+"""Background tasks of the listening sources."""
+
+from __future__ import annotations
