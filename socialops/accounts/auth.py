@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer
 
 from socialops.accounts.models import ApiToken
-from socialops.accounts.queries import Access, active_token, hash_secret, token_access
+from socialops.accounts.queries import Access, hash_secret, token_and_access
 from socialops.accounts.roles import Perm
 from socialops.core import audit
 from socialops.core.clock import now
@@ -21,8 +21,7 @@ class TokenAuth(HttpBearer):
     openapi_description = "A personal API token from Settings → API tokens: `Bearer so_…`"
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
-        found = active_token(token)
-        access = token_access(found) if found is not None else None
+        found, access = token_and_access(token)
         if found is None or access is None:
             _log_refused(request, token)
             return None
