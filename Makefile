@@ -93,7 +93,7 @@ unit-pg:
 
 # Benchmarks (bench/*.py; figures in docs/benchmarks.md), not part of `make test`: each runs on
 # SQLite, then on PostgreSQL when BENCH_DATABASE_URL answers (that database is recreated).
-.PHONY: bench bench-publishing bench-inbox bench-ingest bench-classify bench-listening train-classifiers
+.PHONY: bench bench-publishing bench-inbox bench-ingest bench-classify bench-listening bench-spikes train-classifiers
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/socialops_bench
 BENCH_PG_UP = $(BIN)/python -c "import psycopg; psycopg.connect('$(BENCH_DATABASE_URL)'.rsplit('/',1)[0]+'/postgres', connect_timeout=3).close()" 2>/dev/null
 define bench_both
@@ -104,18 +104,21 @@ define bench_both
 		echo "== PostgreSQL benchmark SKIPPED: nothing answers at $(BENCH_DATABASE_URL)"; \
 	fi
 endef
-bench: bench-publishing bench-inbox bench-ingest bench-classify bench-listening
+bench: bench-publishing bench-inbox bench-ingest bench-classify bench-listening bench-spikes
 bench-publishing: install-dev
 	$(call bench_both,publishing,,)
 bench-inbox: install-dev
 	$(call bench_both,inbox_api,--messages 200000,--messages 1000000)
 bench-ingest: install-dev
 	$(call bench_both,inbox_ingest,,)
-# These two read the real Weibo stream in ../shared/data (skipped when it is absent).
+# These read the real Weibo stream in ../shared/data (skipped when it is absent).
 bench-classify: install-dev
 	$(BIN)/python bench/classify.py $(BENCH_ARGS)
 bench-listening: install-dev
 	$(BIN)/python bench/listening_match.py $(BENCH_ARGS)
+# The spike detector on the NAB Twitter volume series (windows caught, false alerts per day).
+bench-spikes: install-dev
+	$(BIN)/python bench/spikes_nab.py $(BENCH_ARGS)
 
 # Retrain the shipped classifiers from ../shared/data (see docs/classifiers.md).
 train-classifiers: install-dev

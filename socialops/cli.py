@@ -213,17 +213,29 @@ def serve(host: str, port: int, workers: int, with_worker: bool) -> None:
     show_default=True,
     help="Also run the publisher loop in a thread (see `socialops publisher`).",
 )
-def worker(threads: int, publisher: bool) -> None:
-    """Run the Huey background worker (periodic tasks, publishing, ingestion)."""
+@click.option(
+    "--listener/--no-listener",
+    default=True,
+    show_default=True,
+    help="Also read the listening sources in a thread (see `socialops listen run`).",
+)
+def worker(threads: int, publisher: bool, listener: bool) -> None:
+    """Run the Huey background worker (periodic tasks, publishing, ingestion, listening)."""
     _django()
+    from socialops.listening.loop import ListenerThread
     from socialops.publishing.loop import PublisherThread
 
     thread = PublisherThread() if publisher else None
     if thread is not None:
         thread.start()
+    listening = ListenerThread() if listener else None
+    if listening is not None:
+        listening.start()
     try:
         _call("run_huey", workers=threads, worker_type="thread")
     finally:
+        if listening is not None:
+            listening.stop()
         if thread is not None:
             thread.stop()
 
@@ -309,6 +321,10 @@ main.add_command(inbox)
 from socialops.listening.cli import listen  # noqa: E402 - registered with the others
 
 main.add_command(listen)
+
+from socialops.listening.cli_spikes import spikes_command  # noqa: E402 - registered with the others
+
+main.add_command(spikes_command)
 
 if __name__ == "__main__":
     main()

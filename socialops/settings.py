@@ -129,6 +129,15 @@ if env_bool("HUEY_IMMEDIATE", False):
 # Publisher: posts sent at once per worker process, each in a thread with its own connection
 # (platform calls wait on the network). SQLite has one writer, so one there.
 PUBLISH_CONCURRENCY = env_int("PUBLISH_CONCURRENCY", 4 if DATABASE_URL else 1)
+# Listening: alerts are sent on a small thread pool as soon as they are raised; with this on,
+# in the raising thread instead (tests). Replay sources read JSONL files only from these
+# directories (the development corpora in ../shared/data too, when they are there).
+LISTENING_DISPATCH_SYNC = env_bool("LISTENING_DISPATCH_SYNC", False)
+_SHARED_DATA = BASE_DIR.parent / "shared" / "data"
+LISTENING_REPLAY_DIRS = [Path(p) for p in env_list("LISTENING_REPLAY_DIRS")] or [
+    VAR_DIR / "replays",
+    *([_SHARED_DATA] if _SHARED_DATA.is_dir() else []),
+]
 
 # People.
 AUTH_USER_MODEL = "accounts.User"

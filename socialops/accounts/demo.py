@@ -18,6 +18,7 @@ from socialops.content.demo import load_demo_pillars
 from socialops.content.demo_posts import load_demo_posts
 from socialops.core import audit
 from socialops.inbox.demo import load_demo_inbox
+from socialops.listening.demo import load_demo_listening
 
 OWNER_EMAIL = "owner@demo.socialops.local"
 TEAM = [
@@ -79,6 +80,7 @@ def load_demo() -> list[str]:
     load_demo_pillars(main)
     load_demo_posts(main)
     load_demo_inbox(main)
+    load_demo_listening(main)
     return [
         "Demo workspace 示例品牌 Demo Brand is ready at " + settings.SITE_URL + "/",
         f"  owner login: {OWNER_EMAIL}  password: {password}",

@@ -35,7 +35,7 @@ def test_the_rows_equal_the_documented_schema(team: Team, channel: Any, sort: st
     Presence.objects.create(conversation=found[6], user=dave)
     factories.inbound(found[6], "又一条", at=found[6].last_message_at)
     for conversation in found[3:]:
-        hooks.on_inbound(conversation.messages.order_by("-id").first())
+        hooks.on_inbound(conversation.messages.order_by("-id")[0])
     api = team.api("dave")
 
     body = api.get("/inbox/conversations", {"page_size": "4", "sort": sort}).json()
