@@ -93,7 +93,7 @@ unit-pg:
 
 # Benchmarks (bench/*.py; figures in docs/benchmarks.md), not part of `make test`: each runs on
 # SQLite, then on PostgreSQL when BENCH_DATABASE_URL answers (that database is recreated).
-.PHONY: bench bench-publishing bench-inbox bench-ingest bench-classify bench-listening bench-spikes train-classifiers
+.PHONY: bench bench-publishing bench-inbox bench-ingest bench-classify bench-listening bench-spikes bench-listening-e2e bench-alerts train-classifiers
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/socialops_bench
 BENCH_PG_UP = $(BIN)/python -c "import psycopg; psycopg.connect('$(BENCH_DATABASE_URL)'.rsplit('/',1)[0]+'/postgres', connect_timeout=3).close()" 2>/dev/null
 define bench_both
@@ -104,7 +104,7 @@ define bench_both
 		echo "== PostgreSQL benchmark SKIPPED: nothing answers at $(BENCH_DATABASE_URL)"; \
 	fi
 endef
-bench: bench-publishing bench-inbox bench-ingest bench-classify bench-listening bench-spikes
+bench: bench-publishing bench-inbox bench-ingest bench-classify bench-listening bench-spikes bench-listening-e2e bench-alerts
 bench-publishing: install-dev
 	$(call bench_both,publishing,,)
 bench-inbox: install-dev
@@ -116,6 +116,15 @@ bench-classify: install-dev
 	$(BIN)/python bench/classify.py $(BENCH_ARGS)
 bench-listening: install-dev
 	$(BIN)/python bench/listening_match.py $(BENCH_ARGS)
+# The whole listening pipeline over 100,000 lines of the Weibo stream into SQLite, then PostgreSQL.
+bench-listening-e2e: install-dev
+	$(BIN)/python bench/listening_e2e.py --limit 100000 $(BENCH_ARGS)
+	@if $(BENCH_PG_UP); then \
+		$(BIN)/python bench/listening_e2e.py --limit 100000 --database-url $(BENCH_DATABASE_URL) $(BENCH_ARGS); \
+	fi
+# From a post entering the pipeline to its alert reaching a local webhook receiver.
+bench-alerts: install-dev
+	$(BIN)/python bench/alert_latency.py --alerts 200 $(BENCH_ARGS)
 # The spike detector on the NAB Twitter volume series (windows caught, false alerts per day).
 bench-spikes: install-dev
 	$(BIN)/python bench/spikes_nab.py $(BENCH_ARGS)

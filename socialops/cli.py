@@ -64,7 +64,10 @@ def compilemessages() -> None:
 
     for po_path in sorted((BASE_DIR / "socialops").glob("**/locale/*/LC_MESSAGES/*.po")):
         with po_path.open("rb") as handle:
+            # the locale from the path: without it Babel leaves out Plural-Forms, and gettext
+            # then picks plural forms that Chinese catalogues do not have (English shows)
             catalog = read_po(handle)
+        catalog.locale = po_path.parent.parent.name  # type: ignore[assignment]
         with po_path.with_suffix(".mo").open("wb") as handle:
             write_mo(handle, catalog)
         click.echo(f"compiled {po_path.relative_to(BASE_DIR)}")

@@ -95,6 +95,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(VAR_DIR / "socialops.sqlite3"),
+            # kept open per thread: a new connection re-reads the schema and re-registers
+            # Django's SQL functions, a large share of a small request
+            "CONN_MAX_AGE": env_int("SQLITE_CONN_MAX_AGE", 60),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,

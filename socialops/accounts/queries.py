@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.http import Http404
 
 from socialops.accounts.models import ApiToken, Invitation, Membership, User, Workspace
@@ -102,32 +102,28 @@ def workspace_access(user: User, slug: str, request: HttpRequest | None = None) 
 
 
 def token_and_access(raw: str) -> tuple[ApiToken | None, Access | None]:
-    """The active token for a raw secret and its member's access, in one query (every API
-    request asks: the membership comes along as subqueries instead of a second round trip)."""
-    members = Membership.objects.filter(
-        user_id=OuterRef("user_id"), workspace_id=OuterRef("workspace_id")
+    """The active token for a raw secret and its member's access (every API request asks: two
+    small queries, the membership read as plain values, measured fastest of the ways tried)."""
+    found = list(
+        ApiToken.objects.select_related("user", "workspace").filter(token_hash=hash_secret(raw))[:1]
     )
-    token = (
-        ApiToken.objects.select_related("user", "workspace")
-        .filter(token_hash=hash_secret(raw))
-        .annotate(
-            member_id=Subquery(members.values("pk")[:1]),
-            member_role=Subquery(members.values("role")[:1]),
-            member_since=Subquery(members.values("created_at")[:1]),
-        )
-        .first()
-    )
+    token = found[0] if found else None
     if token is None or not token.is_active or not token.user.is_active:
         return None, None
-    member_id = token.member_id  # type: ignore[attr-defined]
-    if member_id is None:
+    member = list(
+        Membership.objects.filter(
+            user_id=token.user_id, workspace_id=token.workspace_id
+        ).values_list("pk", "role", "created_at")[:1]
+    )
+    if not member:
         return token, None
+    member_id, role, created_at = member[0]
     membership = Membership(
         pk=member_id,
         workspace=token.workspace,
         user=token.user,
-        role=token.member_role,  # type: ignore[attr-defined]
-        created_at=token.member_since,  # type: ignore[attr-defined]
+        role=role,
+        created_at=created_at,
     )
     membership._state.adding = False
     membership._state.db = token._state.db

@@ -248,9 +248,11 @@ class Detector:
         if self._first is None or index - self._first < self._warmup_n:
             return []
         triggers = []
-        expected = self.baseline(bucket)
-        if total >= s.ratio * expected and total >= s.floor and self._fires("spike", index):
-            triggers.append(Trigger("spike", bucket, float(total), expected))
+        # below the floor nothing can fire: the baseline (medians) is only worked out above it
+        if total >= s.floor:
+            expected = self.baseline(bucket)
+            if total >= s.ratio * expected and self._fires("spike", index):
+                triggers.append(Trigger("spike", bucket, float(total), expected))
         window_total, window_negative, usual = self._negative_window(index)
         window_total += total
         window_negative += negative

@@ -31,7 +31,9 @@ by_name = pytest.mark.parametrize(
 
 def catalog(po: Path = PO) -> Catalog:
     with po.open("rb") as handle:
-        return read_po(handle)
+        read = read_po(handle)
+    read.locale = po.parent.parent.name  # type: ignore[assignment]  # as compilemessages does
+    return read
 
 
 def entries(po: Path | None = None) -> list[Message]:
@@ -196,3 +198,24 @@ def test_it_shows_no_chinese_ui_text_on_english_pages(compiled: None, team: Team
     }
 
     assert {name: found for name, found in leaks.items() if found} == {}
+
+
+@by_name
+def test_each_compiled_catalogue_says_chinese_has_one_plural_form(po: Path) -> None:
+    import gettext
+
+    with po.with_suffix(".mo").open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+
+    assert compiled.info().get("plural-forms") == "nplurals=1; plural=0;"
+    assert compiled.plural(2) == 0  # type: ignore[attr-defined]  # else English shows for 2+
+
+
+def test_a_plural_from_an_apps_catalogue_reads_in_chinese() -> None:
+    from django.utils import translation
+    from django.utils.translation import ngettext
+
+    with translation.override("zh-hans"):
+        shown = ngettext("%(n)s mention", "%(n)s mentions", 3) % {"n": 3}
+
+    assert shown == "3 条提及"
