@@ -109,7 +109,7 @@ def test_it_imports_with_a_preview_then_for_real_and_exports(team):
 
     preview = client.post(_url(team, "contacts_import"), {"csv": csv, "preview": "1"})
     assert preview.status_code == 200
-    assert "2 contacts would be created" in preview.content.decode()
+    assert "将创建或更新 2 个联系人" in preview.content.decode()  # the plural, in Chinese
     assert not Contact.objects.exists()
     done = client.post(_url(team, "contacts_import"), {"csv": csv, "import": "1"})
     assert done.status_code == 302

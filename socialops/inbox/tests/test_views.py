@@ -286,7 +286,9 @@ def test_it_shows_the_sla_badge_from_the_sla_app(
 
     due = now() + timedelta(minutes=20)
     badge = sla_queries.Badge(state="warning", due_at=due, metric="first_response")
-    monkeypatch.setattr(sla_queries, "badges", lambda items: {c.pk: badge for c in items})
+    monkeypatch.setattr(
+        sla_queries, "badges", lambda items: {getattr(c, "pk", c): badge for c in items}
+    )
     html = team.browser("dave").get(_url("inbox")).content.decode()
     assert 'data-mark="sla" data-state="warning"' in html
     body = team.api("dave").get("/inbox/conversations").json()
